@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level dispatcher.  It picks the target kernel, prepares a per-kernel
+# build directory (build/<kver>/), generates the kernel-private nvme types
+# from the kernel's BTF and the compat header from feature probes, then runs
+# one Kbuild pass that builds all three modules together so that modpost
+# resolves qedn's references to the other two.
+#
+#   make [KVER=<release> | KDIR=<kernel build tree>] [KSRC=<kernel source>]
+#
+# DKMS always passes KVER, so tools/default-kver (which looks at the running
+# kernel) is only consulted for interactive builds.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+VERSION := $(shell cat $(TOP)/VERSION)
+
+ifeq ($(origin KVER)$(origin KDIR),undefinedundefined)
+KVER := $(shell $(TOP)/tools/default-kver)
+ifeq ($(KVER),)
+$(error cannot choose a kernel: pass KVER=<release> or KDIR=<build tree>)
+endif
+endif
+ifeq ($(origin KDIR),undefined)
+KDIR := /lib/modules/$(KVER)/build
+endif
+ifeq ($(origin KVER),undefined)
+KVER := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+endif
+
+BUILD ?= $(TOP)/build/$(KVER)
+GEN := $(BUILD)/generated
+KBUILD_DIR := $(BUILD)/kbuild
+MODULES := qed_nvmetcp nvme_tcp_offload qedn
+MODULE_FILES := $(foreach m,$(MODULES),$(KBUILD_DIR)/src/$(m)/$(m).ko)
+JOBS ?= $(shell nproc)
+
+# Kernels the tests cover: every installed Debian amd64 kernel with headers.
+ALL_KVERS ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||; s|/build$$||' | grep -v -- '-rt-' | sort -V)
+
+export KDIR KVER GEN KSRC
+
+.PHONY: all modules generated clean distclean install check check-unit check-style \
+	check-vm check-build-all demo fuzz bench help
+
+all: modules
+
+help:
+	@echo "make [KVER=..|KDIR=..]   build the three modules into build/<kver>/"
+	@echo "make check               unit tests, style, builds for every kernel, VM tests"
+	@echo "make demo                build and run the end-to-end demo in a VM"
+	@echo "make install             modules_install + depmod for KVER"
+	@echo "make clean               remove build/"
+
+$(KBUILD_DIR)/.stamp-tree: $(TOP)/Kbuild $(shell find $(TOP)/src -type f 2>/dev/null)
+	@test -d "$(KDIR)" || { echo "error: kernel build tree $(KDIR) not found; install linux-headers-$(KVER)" >&2; exit 1; }
+	@mkdir -p $(KBUILD_DIR)
+	@cp -f $(TOP)/Kbuild $(KBUILD_DIR)/Kbuild
+	@cp -rsf $(TOP)/src $(KBUILD_DIR)/
+	@touch $@
+
+generated: $(GEN)/nto_compat_config.h
+
+$(GEN)/nvme_private.h: $(TOP)/tools/nvme-btf-types $(wildcard $(TOP)/tools/btf/*.py) \
+		$(KDIR)/Module.symvers
+	@mkdir -p $(GEN)
+	@$(TOP)/tools/nvme-btf-types --kver "$(KVER)" --kdir "$(KDIR)" \
+		$(if $(KSRC),--ksrc "$(KSRC)") --out $@ --workdir $(BUILD)/btf
+
+$(GEN)/nto_compat_config.h: $(GEN)/nvme_private.h $(TOP)/compat/configure \
+		$(wildcard $(TOP)/compat/probes/*.c) $(TOP)/compat/symbols \
+		$(KDIR)/Module.symvers $(wildcard $(KDIR)/include/config/auto.conf)
+	@$(TOP)/compat/configure --kdir "$(KDIR)" --gen "$(GEN)" \
+		--workdir "$(BUILD)/compat" --jobs $(JOBS)
+
+modules: $(KBUILD_DIR)/.stamp-tree $(GEN)/nto_compat_config.h
+	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR) NTO_TOP=$(TOP) NTO_GEN=$(GEN) modules
+	@for m in $(MODULE_FILES); do cp -f $$m $(BUILD)/; done
+	@echo "built for $(KVER): $(addsuffix .ko,$(addprefix $(BUILD)/,$(MODULES)))"
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR) NTO_TOP=$(TOP) NTO_GEN=$(GEN) \
+		INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+
+clean:
+	rm -rf $(TOP)/build
+
+distclean: clean
+
+include $(TOP)/mk/tests.mk
