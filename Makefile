@@ -15,10 +15,7 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 VERSION := $(shell cat $(TOP)/VERSION)
 
 ifeq ($(origin KVER)$(origin KDIR),undefinedundefined)
-KVER := $(shell $(TOP)/tools/default-kver)
-ifeq ($(KVER),)
-$(error cannot choose a kernel: pass KVER=<release> or KDIR=<build tree>)
-endif
+KVER := $(shell $(TOP)/tools/default-kver 2>/dev/null)
 endif
 ifeq ($(origin KDIR),undefined)
 KDIR := /lib/modules/$(KVER)/build
@@ -39,7 +36,7 @@ ALL_KVERS ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/module
 
 export KDIR KVER GEN KSRC
 
-.PHONY: all modules generated clean distclean install check check-unit check-style \
+.PHONY: all modules generated clean distclean install check check-quick check-unit check-style \
 	check-vm check-build-all demo fuzz bench help
 
 all: modules
@@ -52,6 +49,7 @@ help:
 	@echo "make clean               remove build/"
 
 $(KBUILD_DIR)/.stamp-tree: $(TOP)/Kbuild $(shell find $(TOP)/src -type f 2>/dev/null)
+	@test -n "$(KVER)" || { $(TOP)/tools/default-kver >/dev/null; echo "error: pass KVER=<release> or KDIR=<build tree>" >&2; exit 1; }
 	@test -d "$(KDIR)" || { echo "error: kernel build tree $(KDIR) not found; install linux-headers-$(KVER)" >&2; exit 1; }
 	@mkdir -p $(KBUILD_DIR)
 	@cp -f $(TOP)/Kbuild $(KBUILD_DIR)/Kbuild
@@ -73,6 +71,7 @@ $(GEN)/nto_compat_config.h: $(GEN)/nvme_private.h $(TOP)/compat/configure \
 		--workdir "$(BUILD)/compat" --jobs $(JOBS)
 
 modules: $(KBUILD_DIR)/.stamp-tree $(GEN)/nto_compat_config.h
+	@echo "building for KVER=$(KVER) KDIR=$(KDIR)"
 	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR) NTO_TOP=$(TOP) NTO_GEN=$(GEN) modules
 	@for m in $(MODULE_FILES); do cp -f $$m $(BUILD)/; done
 	@echo "built for $(KVER): $(addsuffix .ko,$(addprefix $(BUILD)/,$(MODULES)))"
