@@ -59,7 +59,8 @@ $(KBUILD_DIR)/.stamp-tree: $(TOP)/Kbuild $(shell find $(TOP)/src -type f 2>/dev/
 generated: $(GEN)/nto_compat_config.h
 
 $(GEN)/nvme_private.h: $(TOP)/tools/nvme-btf-types $(wildcard $(TOP)/tools/btf/*.py) \
-		$(KDIR)/Module.symvers
+		$(KDIR)/Module.symvers $(wildcard /boot/vmlinuz-$(KVER) \
+		$(addprefix /lib/modules/$(KVER)/kernel/drivers/nvme/host/,nvme-core.ko* nvme-fabrics.ko*))
 	@mkdir -p $(GEN)
 	@$(TOP)/tools/nvme-btf-types --kver "$(KVER)" --kdir "$(KDIR)" \
 		$(if $(KSRC),--ksrc "$(KSRC)") --out $@ --workdir $(BUILD)/btf
