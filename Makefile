@@ -88,3 +88,4 @@ clean:
 distclean: clean
 
 include $(TOP)/mk/tests.mk
+include $(TOP)/mk/packaging.mk
