@@ -35,7 +35,7 @@ echo "checkpatch: $(echo "$files" | wc -w) files checked"
 if git grep -n -E 'LINUX_VERSION_CODE|KERNEL_VERSION\(' -- src include; then
 	echo "kernel version tests outside compat/ (use a feature probe)"; fail=1
 fi
-if git ls-files | grep -E '(^|/)(nvme|fabrics)\.h$'; then
+if git ls-files src include compat | grep -E '(^|/)(nvme|fabrics)\.h$'; then
 	echo "a copy of a kernel-private nvme header is committed"; fail=1
 fi
 if git grep -n -E '^struct (nvme_ctrl|nvme_request|nvmf_ctrl_options|nvmf_transport_ops|nvme_ctrl_ops) \{' -- ':!tools/btf'; then
