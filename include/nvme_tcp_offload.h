@@ -108,7 +108,8 @@ struct nvme_tcp_ofld_ctrl {
  * @qid:		NVMe queue id
  * @depth:		number of commands that can be outstanding
  * @cmnd_capsule_len:	command capsule size: SQE + in-capsule data allowed
- *			by the target (IOCCSZ * 16 for I/O, SQE only for admin)
+ *			by the target (IOCCSZ * 16 for I/O; for admin SQE +
+ *			8 KiB, NVME_TCP_ADMIN_CCSZ, as NVMe/TCP defines it)
  * @ulp_flags:		ULP-private state bits; do not touch
  */
 struct nvme_tcp_ofld_queue {

@@ -1,0 +1,218 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# suite: e2e
+# timeout: 600
+# description: tcp_offload controller life cycle through qedn on a software
+#   engine over lo: sysfs address, debugfs counters, duplicate connect
+#   refused, namespace hot-add through AEN, nvme reset during fio (verify
+#   passes), target port down 5 s during fio (connecting -> live, verify
+#   passes), port down past ctrl_loss_tmo (I/O fails, controller deleted), offload device removed
+#   under a live controller, connect/disconnect cycles leave module
+#   references where they were.
+
+. "$(dirname "$0")/lib.sh"
+
+require_offload_modules
+command -v fio >/dev/null || t_skip "fio not installed"
+
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+[ ! -w "$thp" ] || echo never >"$thp"
+
+DBG=/sys/kernel/debug/nvme_tcp_offload
+
+ctrl_state() { cat "/sys/class/nvme/$HOST_CTRL/state" 2>/dev/null || echo gone; }
+state_is() { [ "$(ctrl_state)" = "$1" ]; }
+state_is_not() { [ "$(ctrl_state)" != "$1" ]; }
+no_ctrls() { [ -z "$(host_ctrls)" ]; }
+stat_of() { awk -v k="$1:" '$1 == k { print $2 }' "$DBG/$HOST_CTRL/stats"; }
+
+# fio_bg NAME SECONDS: verified random writes in the background (FIO_PID)
+# for SECONDS, each block read back and checked soon after it is written.
+fio_bg() {
+	fio --name="$1" --filename="$HOST_NS" --ioengine=libaio --direct=1 \
+		--rw=randwrite --bsrange=4k-256k --size=16m --iodepth=16 \
+		--time_based=1 --runtime="$2" --verify=crc32c --verify_backlog=32 \
+		--verify_fatal=1 --output="$NTO_RESULTS/fio-$1.log" &
+	FIO_PID=$!
+}
+
+fio_wait_ok() {
+	local rc=0
+	wait "$FIO_PID" || rc=$?
+	sed -n '/err=/p' "$NTO_RESULTS/fio-$1.log"
+	[ $rc -eq 0 ] && grep -q 'err= 0' "$NTO_RESULTS/fio-$1.log"
+}
+
+# fabrics_write OPTIONS: one connect request straight to /dev/nvme-fabrics
+# (for options nvme-cli does not pass); prints OK or the errno name.
+fabrics_write() {
+	python3 - "$1" <<'EOF'
+import errno, os, sys
+try:
+    fd = os.open("/dev/nvme-fabrics", os.O_RDWR)
+    try:
+        os.write(fd, sys.argv[1].encode())
+    finally:
+        os.close(fd)
+    print("OK")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, str(e.errno)))
+EOF
+}
+
+T_BRD_MB=64
+t_cleanup target_teardown
+t_cleanup unload_offload_modules
+target_setup brd
+t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+qedn_ref0=$(cat /sys/module/qedn/refcnt)
+
+# A discovery controller (admin queue only) through the offload transport.
+/sbin/modprobe nvme-fabrics
+discover() {
+	/usr/sbin/nvme discover -t tcp_offload -a "$T_ADDR" -s "$T_PORT" \
+		>"$NTO_RESULTS/discovery.log"
+}
+t_assert discover
+cat "$NTO_RESULTS/discovery.log"
+t_assert grep -q "subnqn: *$T_NQN" "$NTO_RESULTS/discovery.log"
+t_assert test -z "$(ls /sys/class/nvme/)"
+t_pass "discovery through tcp_offload"
+
+t_cleanup host_disconnect
+t_assert host_connect tcp_offload --reconnect-delay=1 --ctrl-loss-tmo=60
+t_assert grep -q "traddr=$T_ADDR,trsvcid=$T_PORT" "/sys/class/nvme/$HOST_CTRL/address"
+t_assert test -r "$DBG/$HOST_CTRL/stats"
+cat "$DBG/$HOST_CTRL/stats" "$DBG/$HOST_CTRL/queues"
+t_assert test "$(stat_of commands)" -gt 0
+t_assert test "$(cat /sys/module/qedn/refcnt)" -gt "$qedn_ref0"
+
+# A second connection to the same subsystem and address is refused (written
+# to /dev/nvme-fabrics directly: nvme-cli may refuse it by itself).  Same
+# host identity too, or it is another host's connection.
+sysc=/sys/class/nvme/$HOST_CTRL
+dup_opts="nqn=$T_NQN,transport=tcp_offload,traddr=$T_ADDR,trsvcid=$T_PORT"
+dup_opts+=",hostnqn=$(cat "$sysc/hostnqn"),hostid=$(cat "$sysc/hostid")"
+dup=$(fabrics_write "$dup_opts")
+t_assert test "$dup" = EALREADY
+t_assert test "$(host_ctrls | wc -l)" -eq 1
+t_pass "duplicate connect refused with EALREADY"
+
+# A namespace added on the target appears through an async event.
+null_dev=$(_target_null)
+t_assert _target_ns "$T_NQN" 2 "$null_dev"
+t_assert wait_for 20 host_ns_dev "$T_NQN" 2
+t_pass "namespace 2 appeared without reconnect ($(host_ns_dev "$T_NQN" 2))"
+
+# nvme reset while fio writes: I/O is requeued and completes, data verifies.
+fio_bg reset 10
+sleep 3
+t_assert /usr/sbin/nvme reset "/dev/$HOST_CTRL"
+t_assert wait_for 30 state_is live
+t_assert fio_wait_ok reset
+t_pass "nvme reset during fio"
+
+# Target port gone for 5 s mid-fio: recovery, reconnect, I/O resumes.
+rec0=$(stat_of recoveries)
+fio_bg outage 15
+sleep 3
+target_port_disable
+t_assert wait_for 30 state_is_not live
+t_log "port down: $HOST_CTRL is $(ctrl_state)"
+sleep 5
+target_port_enable
+t_assert wait_for 60 state_is live
+t_assert fio_wait_ok outage
+t_assert test "$(stat_of recoveries)" -gt "$rec0"
+cat "$DBG/$HOST_CTRL/stats"
+t_pass "port outage of 5 s during fio: reconnected, verify passed"
+
+# The target grants fewer, then more I/O queues on the next association:
+# the block layer's queue map follows, I/O keeps verifying.
+qid_max=$NVMET_CFS/subsystems/$T_NQN/attr_qid_max
+io_queues_are() { state_is live && [ "$(stat_of io_queues)" = "$1" ]; }
+requeue_with() {
+	# 6.12 targets drop the association themselves, 6.1 ones need a reset
+	_put "$1" "$qid_max" || return 1
+	sleep 1
+	state_is live && /usr/sbin/nvme reset "/dev/$HOST_CTRL" 2>/dev/null
+	wait_for 60 io_queues_are "$2"
+}
+if [ -w "$qid_max" ]; then
+	old_qid_max=$(cat "$qid_max")
+	t_assert requeue_with 1 1
+	fio_bg shrink 3
+	t_assert fio_wait_ok shrink
+	t_assert requeue_with "$old_qid_max" 2
+	fio_bg grow 3
+	t_assert fio_wait_ok grow
+	t_pass "I/O queue count 2 -> 1 -> 2 across associations"
+fi
+t_assert host_disconnect
+
+# Port gone past ctrl_loss_tmo: outstanding I/O fails, controller deleted.
+t_assert host_connect tcp_offload --reconnect-delay=1 --ctrl-loss-tmo=4
+# reads until one fails: the loop ends with 1 only through an I/O error
+(while dd if="$HOST_NS" of=/dev/null bs=64k iflag=direct status=none; do :; done
+ exit 1) 2>"$NTO_RESULTS/dd.err" &
+dd_pid=$!
+sleep 1
+target_port_disable
+t_assert wait_for 60 no_ctrls
+dd_rc=0
+for _ in $(seq 100); do
+	kill -0 "$dd_pid" 2>/dev/null || break
+	sleep 0.2
+done
+kill -0 "$dd_pid" 2>/dev/null && t_fail "I/O still hanging after the controller was deleted"
+wait "$dd_pid" || dd_rc=$?
+t_assert test "$dd_rc" -ne 0
+t_pass "ctrl_loss_tmo: controller deleted, I/O failed ($(head -n 1 "$NTO_RESULTS/dd.err"))"
+target_port_enable
+
+# fast_io_fail_tmo (nvme-cli 2.3 cannot pass it): queued I/O fails after 2 s
+# while the controller keeps reconnecting, and it comes back live.
+t_assert test "$(fabrics_write "nqn=$T_NQN,transport=tcp_offload,traddr=$T_ADDR,trsvcid=$T_PORT,reconnect_delay=1,ctrl_loss_tmo=60,fast_io_fail_tmo=2")" = OK
+t_assert wait_for 20 _host_ns_ready "$T_NQN" 1
+HOST_CTRL=$(host_ctrls | head -n 1)
+HOST_NS=$(host_ns_dev "$T_NQN" 1)
+(while dd if="$HOST_NS" of=/dev/null bs=64k iflag=direct status=none; do :; done
+ exit 1) 2>/dev/null &
+dd_pid=$!
+sleep 1
+target_port_disable
+t_assert wait_for 30 eval '! kill -0 $dd_pid 2>/dev/null'
+t_assert state_is connecting
+target_port_enable
+t_assert wait_for 60 state_is live
+t_assert host_disconnect
+t_pass "fast_io_fail_tmo: I/O failed while reconnecting, controller came back"
+
+# The device goes away under a live controller: the controller is deleted,
+# its I/O fails, nothing hangs; a new device serves new controllers.
+t_assert host_connect tcp_offload
+(while dd if="$HOST_NS" of=/dev/null bs=64k iflag=direct status=none; do :; done
+ exit 1) 2>/dev/null &
+dd_pid=$!
+sleep 1
+t_assert _put soft-lo /sys/kernel/qed_nvmetcp/remove
+t_assert no_ctrls
+t_assert wait_for 20 eval '! kill -0 $dd_pid 2>/dev/null'
+t_assert test "$(cat /sys/module/qedn/refcnt)" -eq "$qedn_ref0"
+t_assert _put lo /sys/kernel/qed_nvmetcp/add
+t_assert wait_for 10 grep -q soft-lo /sys/kernel/qed_nvmetcp/engines
+t_assert host_connect tcp_offload
+t_assert host_disconnect
+t_pass "device removed under a live controller"
+
+# Connect/disconnect cycles return every reference.
+for i in $(seq 10); do
+	host_connect tcp_offload >/dev/null || t_fail "connect cycle $i"
+	host_disconnect || t_fail "disconnect cycle $i"
+done
+t_assert test "$(cat /sys/module/qedn/refcnt)" -eq "$qedn_ref0"
+t_assert test -z "$(ls "$DBG")"
+t_pass "10 connect/disconnect cycles"
+
+t_assert unload_offload_modules
+t_assert check_dmesg

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# suite: e2e
+# timeout: 300
+# description: polled I/O over tcp_offload: one default and one poll queue
+#   (nr_poll_queues=1), fio io_uring with hipri and crc32c verify; the
+#   commands go through the poll queue and the kernel log stays clean.
+
+. "$(dirname "$0")/lib.sh"
+
+require_offload_modules
+command -v fio >/dev/null || t_skip "fio not installed"
+
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+[ ! -w "$thp" ] || echo never >"$thp"
+
+DBG=/sys/kernel/debug/nvme_tcp_offload
+dmesg_has() { dmesg | grep -q -- "$1"; }
+T_BRD_MB=64
+t_cleanup target_teardown
+t_cleanup unload_offload_modules
+target_setup brd
+t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+
+t_cleanup host_disconnect
+# queue 1 is the default queue, queue 2 the poll queue
+t_assert host_connect tcp_offload --nr-io-queues=1 --nr-poll-queues=1
+t_assert dmesg_has 'mapped 1/0/1 default/read/poll'
+t_assert fio --name=poll --filename="$HOST_NS" --ioengine=io_uring --hipri=1 \
+	--direct=1 --rw=randrw --bs=4k --size=8m --iodepth=8 --verify=crc32c \
+	--verify_fatal=1 --output="$NTO_RESULTS/fio-poll.log"
+sed -n '/err=/p' "$NTO_RESULTS/fio-poll.log"
+t_assert grep -q 'err= 0' "$NTO_RESULTS/fio-poll.log"
+cat "$DBG/$HOST_CTRL/queues"
+poll_cmds=$(awk '$1 == 2 { print $3 }' "$DBG/$HOST_CTRL/queues")
+t_assert test "${poll_cmds:-0}" -gt 0
+t_pass "polled I/O on the poll queue ($poll_cmds commands)"
+
+t_assert host_disconnect
+t_assert unload_offload_modules
+t_assert check_dmesg

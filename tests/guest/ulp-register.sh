@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# suite: check
+# timeout: 240
+# description: the tcp_offload transport without any offload device:
+#   `nvme connect -t tcp_offload` autoloads nvme_tcp_offload through its
+#   module alias and fails with one clear line because no device is
+#   registered; malformed connect options each fail with one clear dmesg
+#   line and the right errno; the module unloads cleanly.
+
+. "$(dirname "$0")/lib.sh"
+
+ULP_KO=$NTO_BUILD/nvme_tcp_offload.ko
+[ -f "$ULP_KO" ] || t_skip "nvme_tcp_offload not built for $NTO_KVER (run: make KVER=$NTO_KVER)"
+
+# ---------------------------------------------------------------------------
+# Autoload.  The kernel runs "modprobe -q -- nvme-tcp_offload"; the guest's
+# module tree is the host's, read-only, without our module.  Give modprobe a
+# private root holding ours and, by symlink, the stock modules it depends on,
+# indexed by depmod, so that the alias is resolved the real way: from
+# modules.alias.  Anything else falls back to the stock tree.
+
+ROOT=/tmp/nto-modroot
+KMOD_DIR=$ROOT/lib/modules/$NTO_KVER
+OLD_MODPROBE=$(cat /proc/sys/kernel/modprobe)
+
+modroot_setup() {
+	local p rel
+	mkdir -p "$KMOD_DIR/updates"
+	for p in $(/sbin/modprobe --show-depends nvme-fabrics | awk '$1 == "insmod" { print $2 }'); do
+		rel=${p#/lib/modules/"$NTO_KVER"/}
+		mkdir -p "$KMOD_DIR/$(dirname "$rel")"
+		ln -sf "$p" "$KMOD_DIR/$rel"
+	done
+	cp "$ULP_KO" "$KMOD_DIR/updates/"
+	/sbin/depmod -b "$ROOT" "$NTO_KVER" || return 1
+	grep -q 'alias nvme-tcp_offload nvme_tcp_offload' "$KMOD_DIR/modules.alias" || {
+		t_log "modules.alias has no nvme-tcp_offload alias" >&2
+		return 1
+	}
+	printf '#!/bin/sh\n/sbin/modprobe -d %s "$@" || exec /sbin/modprobe "$@"\n' \
+		"$ROOT" >/tmp/nto-modprobe
+	chmod +x /tmp/nto-modprobe
+	echo /tmp/nto-modprobe >/proc/sys/kernel/modprobe
+}
+
+modroot_teardown() {
+	echo "$OLD_MODPROBE" >/proc/sys/kernel/modprobe
+	rm -rf "$ROOT" /tmp/nto-modprobe
+}
+
+ulp_loaded() { [ -d /sys/module/nvme_tcp_offload ]; }
+
+# fabrics_write OPTIONS: write one connect request to /dev/nvme-fabrics and
+# print OK or the errno name the kernel returned.
+fabrics_write() {
+	python3 - "$1" <<'EOF'
+import errno, os, sys
+try:
+    fd = os.open("/dev/nvme-fabrics", os.O_RDWR)
+    try:
+        os.write(fd, sys.argv[1].encode())
+    finally:
+        os.close(fd)
+    print("OK")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, str(e.errno)))
+EOF
+}
+
+# expect_reject NAME ERRNO REGEX OPTIONS: the write fails with ERRNO and the
+# kernel logs exactly one line matching REGEX for it.
+expect_reject() {
+	local name=$1 want=$2 re=$3 opts=$4 got n
+	dmesg_checkpoint "$name"
+	got=$(fabrics_write "$opts")
+	n=$(_dmesg_since_checkpoint | grep -cE -- "$re" || true)
+	_dmesg_since_checkpoint | grep -v 'nto-harness' | sed "s/^/    [$name] /"
+	[ "$got" = "$want" ] || t_fail "$name: errno $got, expected $want"
+	[ "$n" -eq 1 ] || t_fail "$name: $n kernel lines match '$re', expected 1"
+	t_pass "$name: $want with one clear line"
+}
+
+/sbin/modprobe nvme-fabrics
+ulp_loaded && /sbin/rmmod nvme_tcp_offload
+t_cleanup modroot_teardown
+t_assert modroot_setup
+
+# --- autoload through nvme-cli, no device registered
+dmesg_checkpoint autoload
+t_cleanup unload_offload_modules
+if /usr/sbin/nvme connect -t tcp_offload -a "$T_ADDR" -s "$T_PORT" -n "$T_NQN"; then
+	t_fail "nvme connect succeeded without any offload device"
+fi
+t_assert ulp_loaded
+/sbin/lsmod | awk 'NR == 1 || $1 == "nvme_tcp_offload"'
+n=$(_dmesg_since_checkpoint | grep -c 'tcp_offload: no offload device registered' || true)
+[ "$n" -eq 1 ] || t_fail "expected one 'no offload device registered' line, got $n"
+t_pass "autoloaded by nvme connect, refused with one clear line"
+t_assert test -d /sys/kernel/debug/nvme_tcp_offload
+t_assert test -z "$(ls /sys/class/nvme/ 2>/dev/null)"
+
+# Direct writes: the same, then each kind of malformed request.
+base="nqn=$T_NQN,transport=tcp_offload"
+expect_reject no-device ENODEV 'tcp_offload: no offload device registered' \
+	"$base,traddr=$T_ADDR,trsvcid=$T_PORT"
+expect_reject default-port ENODEV 'no offload device registered \(traddr 127\.0\.0\.1:4420\)' \
+	"$base,traddr=$T_ADDR"
+expect_reject unknown-option EINVAL "unknown parameter or missing value 'bogus=1'" \
+	"$base,traddr=$T_ADDR,bogus=1"
+expect_reject missing-traddr EINVAL "missing parameter 'traddr" \
+	"$base"
+expect_reject malformed-address EINVAL 'tcp_offload: malformed address traddr=300\.1\.2\.3' \
+	"$base,traddr=300.1.2.3"
+expect_reject malformed-port EINVAL 'tcp_offload: malformed address .*trsvcid=44x0' \
+	"$base,traddr=$T_ADDR,trsvcid=44x0"
+expect_reject malformed-host-traddr EINVAL 'tcp_offload: malformed host_traddr=nohost' \
+	"$base,traddr=$T_ADDR,host_traddr=nohost"
+expect_reject no-such-iface ENODEV 'tcp_offload: no such interface host_iface=nto-none0' \
+	"$base,traddr=$T_ADDR,host_iface=nto-none0"
+expect_reject queue-size-0 EINVAL 'Invalid queue_size 0' \
+	"$base,traddr=$T_ADDR,queue_size=0"
+expect_reject queue-size-huge EINVAL 'Invalid queue_size 100000' \
+	"$base,traddr=$T_ADDR,queue_size=100000"
+
+t_assert test -z "$(ls /sys/class/nvme/ 2>/dev/null)"
+t_assert /sbin/rmmod nvme_tcp_offload
+t_assert check_dmesg
