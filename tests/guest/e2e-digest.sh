@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# suite: check, e2e
+# timeout: 480
+# description: qedn with header and data digests (connected through
+#   /dev/nvme-fabrics, as nvme-cli drops the digest options for tcp_offload):
+#   fio write+verify passes; digest errors injected by the engine on received
+#   data make qedn fail those commands with a retryable Data Transfer Error
+#   (as nvme-tcp does); nvme-core retries them, fio verify passes.
+
+. "$(dirname "$0")/lib.sh"
+
+require_offload_modules
+command -v fio >/dev/null || t_skip "fio not installed"
+
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+[ ! -w "$thp" ] || echo never >"$thp"
+
+T_BRD_MB=64
+t_cleanup target_teardown
+t_cleanup unload_offload_modules
+target_setup brd
+t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+faults=/sys/kernel/debug/qed_nvmetcp/soft-lo
+/sbin/modprobe nvme-fabrics
+
+t_cleanup host_disconnect
+opts="transport=tcp_offload,traddr=$T_ADDR,trsvcid=$T_PORT,nqn=$T_NQN"
+opts+=",hdr_digest,data_digest,reconnect_delay=1,ctrl_loss_tmo=60"
+t_log "connect: $opts"
+t_assert sh -c "echo '$opts' >/dev/nvme-fabrics"
+t_assert wait_for 20 host_ns_dev "$T_NQN" 1
+HOST_NS=$(host_ns_dev "$T_NQN" 1)
+HOST_CTRL=$(host_ctrls "$T_NQN" | head -n 1)
+cat "$faults/conns"
+digests_on() { ! awk '$2 == "connected" && ($12 != 1 || $14 != 1) { bad = 1 } END { exit bad }' "$faults/conns"; }
+t_assert digests_on
+
+run_fio() {
+	fio --name="$1" --filename="$HOST_NS" --ioengine=libaio --direct=1 \
+		--rw=randwrite --bsrange=4k-1m --size=24m --iodepth=16 \
+		--verify=crc32c --do_verify=1 --verify_fatal=1 \
+		--output="$NTO_RESULTS/$1.log" || return 1
+	sed -n '/err=/p' "$NTO_RESULTS/$1.log"
+	grep -q 'err= 0' "$NTO_RESULTS/$1.log"
+}
+t_assert run_fio digests
+t_pass "fio write+verify with header and data digests"
+
+# Three received data PDUs fail their digest check during fio's read-back.
+echo 3 >"$faults/corrupt_ddgst"
+t_assert run_fio corrupt
+t_assert test "$(cat "$faults/corrupt_ddgst")" = 0
+qedn_retried() { dmesg | grep -q 'failing it for retry'; }
+t_assert qedn_retried
+t_assert test "$(cat "/sys/class/nvme/$HOST_CTRL/state")" = live
+t_pass "data digest errors: commands failed as data transfer errors and retried, verify passed"
+
+t_assert host_disconnect
+t_assert unload_offload_modules
+t_assert check_dmesg

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# suite: check, e2e
+# timeout: 420
+# description: qedn poll queues: connect with one default and one poll queue,
+#   io_uring polled (hipri) fio write+verify passes; then 10 connect/
+#   disconnect cycles leave no controller and the modules unload cleanly.
+
+. "$(dirname "$0")/lib.sh"
+
+require_offload_modules
+command -v fio >/dev/null || t_skip "fio not installed"
+fio --enghelp 2>/dev/null | grep -q io_uring || t_skip "fio without io_uring"
+
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+[ ! -w "$thp" ] || echo never >"$thp"
+
+T_BRD_MB=64
+t_cleanup target_teardown
+t_cleanup unload_offload_modules
+target_setup brd
+t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+
+t_cleanup host_disconnect
+t_assert host_connect tcp_offload --nr-io-queues=1 --nr-poll-queues=1
+dmesg | grep 'default/read/poll' | tail -n 1
+polled() { dmesg | grep 'default/read/poll' | tail -n 1 | grep -q '/1 default/read/poll'; }
+t_assert polled
+
+t_timed fio fio --name=poll --filename="$HOST_NS" --ioengine=io_uring --hipri \
+	--direct=1 --rw=randwrite --bsrange=4k-256k --size=16m --iodepth=16 \
+	--verify=crc32c --do_verify=1 --verify_fatal=1 \
+	--output="$NTO_RESULTS/fio.log"
+sed -n '/write:/p; /read:/p; /err=/p' "$NTO_RESULTS/fio.log"
+t_assert grep -q 'err= 0' "$NTO_RESULTS/fio.log"
+t_pass "io_uring polled write+verify on a poll queue"
+t_assert host_disconnect
+
+for i in $(seq 10); do
+	host_connect tcp_offload >/dev/null || t_fail "connect cycle $i"
+	host_disconnect || t_fail "disconnect cycle $i"
+done
+t_pass "10 connect/disconnect cycles"
+t_assert unload_offload_modules
+t_assert check_dmesg
