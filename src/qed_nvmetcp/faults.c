@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fault injection and inspection: /sys/kernel/debug/qed_nvmetcp/<engine>/
+ *   null_mode      1: reads/writes on I/O queues complete without the peer
+ *   delay_ms       every CQE is posted this many ms late
+ *   corrupt_ddgst  the next N received data digests count as mismatched
+ *   fail_icreq     the next N ICReqs fail with a connection error event
+ *   stall_sq       1: no WQE is consumed (writing 0 resumes)
+ *   reset_conn     write a connection handle: its TCP socket is reset
+ *   conns          read: one line per connection
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kstrtox.h>
+#include <linux/seq_file.h>
+#include <net/sock.h>
+#include "soft.h"
+
+static struct dentry *faults_root;
+
+static const char * const soft_state_names[] = {
+	[SOFT_CONN_ACQUIRED] = "acquired",
+	[SOFT_CONN_CONNECTING] = "connecting",
+	[SOFT_CONN_CONNECTED] = "connected",
+	[SOFT_CONN_FAILED] = "failed",
+	[SOFT_CONN_TERMINATING] = "terminating",
+	[SOFT_CONN_TERMINATED] = "terminated",
+};
+
+static int conns_show(struct seq_file *m, void *v)
+{
+	struct soft_eng *se = m->private;
+	struct soft_conn *conn;
+	u32 i;
+
+	mutex_lock(&se->lock);
+	for (i = 0; i < SOFT_MAX_CONNS; i++) {
+		conn = se->conns[i];
+		if (!conn)
+			continue;
+		seq_printf(m, "%u %s sq_prod %u sq_cons %u cq %u src_port %u dst_port %u hdgst %d ddgst %d\n",
+			   i, soft_state_names[conn->state],
+			   READ_ONCE(conn->sq_prod), conn->sq_cons,
+			   conn->params.default_cq, conn->params.src.port,
+			   conn->params.dst.port, conn->hdgst, conn->ddgst);
+	}
+	mutex_unlock(&se->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(conns);
+
+static ssize_t reset_conn_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct soft_eng *se = file->private_data;
+	struct soft_conn *conn;
+	u32 handle;
+	int rc;
+
+	rc = kstrtou32_from_user(ubuf, count, 0, &handle);
+	if (rc)
+		return rc;
+	if (handle >= SOFT_MAX_CONNS)
+		return -EINVAL;
+	mutex_lock(&se->lock);
+	conn = se->conns[handle];
+	if (conn && conn->sock &&
+	    (conn->state == SOFT_CONN_CONNECTED ||
+	     conn->state == SOFT_CONN_CONNECTING))
+		soft_tcp_reset(conn);
+	else
+		rc = -ENOTCONN;
+	mutex_unlock(&se->lock);
+	return rc ? rc : count;
+}
+
+static const struct file_operations reset_conn_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = reset_conn_write,
+	.llseek = noop_llseek,
+};
+
+static ssize_t stall_sq_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	struct soft_eng *se = file->private_data;
+	char buf[3] = { READ_ONCE(se->faults.stall_sq) ? '1' : '0', '\n' };
+
+	return simple_read_from_buffer(ubuf, count, ppos, buf, 2);
+}
+
+static ssize_t stall_sq_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct soft_eng *se = file->private_data;
+	bool stall;
+	u32 i;
+	int rc;
+
+	rc = kstrtobool_from_user(ubuf, count, &stall);
+	if (rc)
+		return rc;
+	WRITE_ONCE(se->faults.stall_sq, stall);
+	if (stall)
+		return count;
+	/* Resume: look at every SQ again. */
+	mutex_lock(&se->lock);
+	for (i = 0; i < SOFT_MAX_CONNS; i++)
+		if (se->conns[i] &&
+		    se->conns[i]->state == SOFT_CONN_CONNECTED)
+			queue_work(soft_wq, &se->conns[i]->tx_work);
+	mutex_unlock(&se->lock);
+	return count;
+}
+
+static const struct file_operations stall_sq_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = stall_sq_read,
+	.write = stall_sq_write,
+	.llseek = noop_llseek,
+};
+
+void soft_faults_add(struct soft_eng *se)
+{
+	struct dentry *d;
+
+	if (IS_ERR_OR_NULL(faults_root))
+		return;
+	d = debugfs_create_dir(se->pub.name, faults_root);
+	se->debugfs = d;
+	debugfs_create_bool("null_mode", 0600, d, &se->faults.null_mode);
+	debugfs_create_u32("delay_ms", 0600, d, &se->faults.delay_ms);
+	debugfs_create_atomic_t("corrupt_ddgst", 0600, d,
+				&se->faults.corrupt_ddgst);
+	debugfs_create_atomic_t("fail_icreq", 0600, d, &se->faults.fail_icreq);
+	debugfs_create_file("stall_sq", 0600, d, se, &stall_sq_fops);
+	debugfs_create_file("reset_conn", 0200, d, se, &reset_conn_fops);
+	debugfs_create_file("conns", 0400, d, se, &conns_fops);
+}
+
+void soft_faults_remove(struct soft_eng *se)
+{
+	debugfs_remove_recursive(se->debugfs);
+	se->debugfs = NULL;
+}
+
+void soft_faults_init(void)
+{
+	faults_root = debugfs_create_dir("qed_nvmetcp", NULL);
+}
+
+void soft_faults_exit(void)
+{
+	debugfs_remove_recursive(faults_root);
+	faults_root = NULL;
+}

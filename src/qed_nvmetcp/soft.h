@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State of the emulated FastLinQ NVMeTCP function ("software engine").
+ *
+ * The hardware model: the driver (qedn) owns the SQ rings, the FW CQ rings,
+ * status blocks, SGLs and data buffers; the engine owns the task context
+ * memory handed out by start() and the per-connection TCP socket.  Every
+ * "DMA address" the driver gives the software engine is the physical
+ * address of direct-mapped kernel memory (virt_to_phys()/sg_phys()); the
+ * engine turns it back with phys_to_virt() after a sanity check and never
+ * maps anything.
+ *
+ * Execution model: one WQ_MEM_RECLAIM|WQ_HIGHPRI workqueue for the module.
+ * Per connection, tx_work consumes the SQ up to the doorbell's producer
+ * and is the only sender on the socket; rx_work (kicked by sk_data_ready
+ * and sk_state_change) is the only receiver; cq_work flushes completions
+ * that could not be posted at once (CQ full, or delayed by fault injection).
+ * Per vector, irq_work calls the driver's handler on the vector's CPU with
+ * bottom halves disabled, which is what "interrupt context" means here.
+ */
+#ifndef QED_NVMETCP_SOFT_H
+#define QED_NVMETCP_SOFT_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/net.h>
+#include <linux/qed/qed_nvmetcp_if.h>
+#include "qed_nvmetcp_engine.h"
+#include "nvmetcp_pdu.h"
+
+#define SOFT_MAX_CONNS		128
+#define SOFT_MAX_TASKS		4096
+#define SOFT_MAX_IO_SIZE	(1024 * 1024)
+#define SOFT_MAX_SGES		256
+#define SOFT_MAX_VECTORS	16
+#define SOFT_SQ_DEPTH		4096
+#define SOFT_CQ_DEPTH		16384
+/*
+ * Largest data in one H2CData PDU we ever send, whatever MAXH2CDATA says.
+ * A whole I/O: Linux nvmet-tcp checks the data digest of an R2T's data over
+ * the command's whole transfer, so splitting it below MAXH2CDATA breaks
+ * data digests against that target.
+ */
+#define SOFT_MAX_H2C		SOFT_MAX_IO_SIZE
+/* What the engine advertises as its own receive limit per C2HData */
+#define SOFT_MAX_C2H		(1024 * 1024)
+
+struct soft_eng;
+struct soft_conn;
+
+/* Where a task is in its life; see soft_task_*() in soft_sq.c */
+enum soft_task_state {
+	SOFT_TASK_IDLE,
+	SOFT_TASK_ACTIVE,	/* WQE consumed, waiting for the controller */
+};
+
+/**
+ * struct soft_task - engine-side state of one itid
+ * @conn:	connection the task runs on while active
+ * @state:	enum soft_task_state
+ * @type:	enum nvmetcp_task_type read from the task context
+ * @itid:	index in the engine's task table
+ * @cccid:	NVMe command id the controller will echo
+ * @sgl:	data SGL (kernel address of the driver's SGE array)
+ * @num_sges:	SGEs in @sgl
+ * @xfer_len:	expected data length of the command
+ * @done:	bytes received (read) or sent (write) so far, in order
+ * @opaque:	task_opaque echoed in the CQE
+ * @r2t_off, @r2t_len, @ttag: a pending R2T, served by tx_work
+ * @r2t_next:	offset the next R2T must start at (R2Ts come in order)
+ * @r2t_entry:	on conn->r2t_list while the R2T waits
+ * @tx_busy:	tx_work is sending data of this task right now
+ * @rx_busy:	rx_work is placing data into this task right now
+ * @cleanup_pending: a cleanup WQE arrived while @rx_busy
+ * @comp_pending: the completion arrived while @tx_busy; @cqe holds it
+ * @ddgst_err:	a data digest of this task did not verify
+ * @cqe:	the FW CQE being posted
+ * @cq_entry:	on conn->cq_backlog until copied into the FW CQ
+ */
+struct soft_task {
+	struct soft_conn *conn;
+	u8 state;
+	u8 type;
+	u16 itid;
+	u16 cccid;
+	const struct scsi_sge *sgl;
+	u16 num_sges;
+	u32 xfer_len;
+	u32 done;
+	u64 opaque;
+	u32 r2t_off;
+	u32 r2t_len;
+	u16 ttag;
+	u32 r2t_next;
+	struct list_head r2t_entry;
+	bool tx_busy;
+	bool rx_busy;
+	bool cleanup_pending;
+	bool comp_pending;
+	bool ddgst_err;
+	struct nvmetcp_fw_cqe cqe;
+	struct list_head cq_entry;
+};
+
+enum soft_conn_state {
+	SOFT_CONN_ACQUIRED,
+	SOFT_CONN_CONNECTING,
+	SOFT_CONN_CONNECTED,
+	SOFT_CONN_FAILED,	/* an error event was delivered */
+	SOFT_CONN_TERMINATING,
+	SOFT_CONN_TERMINATED,
+};
+
+enum soft_rx_state {
+	SOFT_RX_CH,
+	SOFT_RX_HDR,
+	SOFT_RX_DATA,
+	SOFT_RX_DDGST,
+};
+
+/**
+ * struct soft_conn - one offloaded connection
+ * @lock:	protects tasks of this connection, @r2t_list, @cq_backlog,
+ *		@cid_map and @state transitions
+ * @sq_prod:	last producer published by the doorbell
+ * @sq_cons:	next WQE tx_work reads (tx_work only)
+ * @cid_map:	cccid -> active struct soft_task
+ * @rxc:	what rx accepts (digests, IC done, max data)
+ * @rx_*:	receive state machine (rx_work only)
+ * @maxh2cdata:	largest H2CData payload, from the ICResp
+ * @cpda:	data alignment the controller wants, from the ICResp
+ * @is_io:	the fabrics Connect sent on it named an I/O queue (null mode)
+ */
+struct soft_conn {
+	struct soft_eng *eng;
+	u32 handle;
+	spinlock_t lock;
+	enum soft_conn_state state;
+	struct qed_nvmetcp_params_offload params;
+	struct qed_nvmetcp_conn_sq sq;
+	void *event_ctx;
+	u16 sq_prod;
+	u16 sq_cons;
+
+	struct socket *sock;
+	void (*saved_data_ready)(struct sock *sk);
+	void (*saved_state_change)(struct sock *sk);
+	void (*saved_write_space)(struct sock *sk);
+
+	struct work_struct tx_work;
+	struct work_struct rx_work;
+	struct delayed_work cq_work;
+	struct work_struct term_work;
+	bool abortive;
+
+	struct xarray cid_map;
+	struct list_head r2t_list;
+	struct list_head cq_backlog;
+	struct soft_task *ic_task;
+
+	bool hdgst;
+	bool ddgst;
+	u32 maxh2cdata;
+	u8 cpda;
+	u32 max_send_pdu;
+	bool is_io;
+
+	struct ntp_rx_conf rxc;
+	struct ntp_pdu pdu;
+	enum soft_rx_state rx_state;
+	u32 rx_need;
+	u32 rx_got;
+	struct soft_task *rx_task;
+	u32 rx_crc;
+	u8 rx_hdr[NTP_HDR_BUF];
+};
+
+/**
+ * struct soft_vec - a completion vector: the driver's FW CQ + status block
+ * @lock:	serialises producers (connections on the vector)
+ * @prod:	next CQE index the engine writes
+ * @enabled:	"interrupt" armed; cleared before the handler is called
+ * @irq:	runs the handler on the vector's CPU
+ */
+struct soft_vec {
+	struct soft_eng *eng;
+	u16 idx;
+	bool attached;
+	spinlock_t lock;
+	struct qed_nvmetcp_vector v;
+	u16 prod;
+	atomic_t enabled;
+	struct work_struct irq;
+};
+
+/* Fault injection knobs (debugfs), see docs/engine.md */
+struct soft_faults {
+	bool null_mode;
+	bool stall_sq;
+	u32 delay_ms;
+	atomic_t corrupt_ddgst;
+	atomic_t fail_icreq;
+};
+
+/**
+ * struct soft_eng - a software engine
+ * @pub:	what clients see
+ * @lock:	slow path: start/stop, vectors, connection table
+ */
+struct soft_eng {
+	struct qed_nvmetcp_engine pub;
+	struct qed_nvmetcp_engine_caps caps;
+	struct mutex lock;
+	bool started;
+	void *event_ctx;
+	nvmetcp_event_cb_t event_cb;
+	struct qed_nvmetcp_cb_ops *cb_ops;
+	void *cb_cookie;
+
+	void *task_mem;
+	u32 task_size;
+	u32 tids_per_block;
+	struct soft_task *tasks;
+
+	struct soft_vec vecs[SOFT_MAX_VECTORS];
+	struct soft_conn *conns[SOFT_MAX_CONNS];
+	struct list_head ports;
+
+	struct soft_faults faults;
+	struct dentry *debugfs;
+};
+
+static inline struct soft_eng *to_soft(struct qed_nvmetcp_engine *eng)
+{
+	return container_of(eng, struct soft_eng, pub);
+}
+
+extern struct workqueue_struct *soft_wq;
+extern const struct qed_nvmetcp_engine_ops soft_eng_ops;
+
+/* soft_eng.c */
+struct qed_nvmetcp_engine *soft_eng_create(struct net_device *netdev);
+void soft_eng_destroy(struct qed_nvmetcp_engine *eng);
+struct e5_nvmetcp_task_context *soft_task_ctx(struct soft_eng *se, u16 itid);
+
+/* soft_conn.c */
+int soft_acquire_conn(struct qed_nvmetcp_engine *eng, u32 *handle,
+		      u32 *fw_cid);
+int soft_release_conn(struct qed_nvmetcp_engine *eng, u32 handle);
+int soft_offload_conn(struct qed_nvmetcp_engine *eng, u32 handle,
+		      struct qed_nvmetcp_params_offload *p,
+		      struct qed_nvmetcp_conn_sq *sq, void *event_context);
+int soft_update_conn(struct qed_nvmetcp_engine *eng, u32 handle,
+		     struct qed_nvmetcp_params_update *p);
+int soft_destroy_conn(struct qed_nvmetcp_engine *eng, u32 handle,
+		      u8 abrt_conn);
+int soft_clear_sq(struct qed_nvmetcp_engine *eng, u32 handle);
+void soft_ring_doorbell(struct qed_nvmetcp_engine *eng, u32 handle,
+			const struct nvmetcp_db_data *db);
+void soft_conn_kill_all(struct soft_eng *se);
+void soft_conn_fail(struct soft_conn *conn, u8 event, const char *why);
+
+/* soft_tcp.c */
+int soft_tcp_connect(struct soft_conn *conn);
+void soft_tcp_detach(struct soft_conn *conn);
+void soft_tcp_close(struct soft_conn *conn);
+int soft_tcp_send(struct soft_conn *conn, struct kvec *vec, size_t nr,
+		  size_t len, bool more);
+int soft_tcp_recv(struct soft_conn *conn, struct kvec *vec, size_t nr,
+		  size_t len);
+void soft_tcp_reset(struct soft_conn *conn);
+void soft_tcp_unblock(struct soft_conn *conn);
+
+/* soft_sgl.c */
+const struct scsi_sge *soft_sgl_resolve(const struct scsi_sgl_params *p,
+					const struct scsi_cached_sges *cache,
+					u16 max_sges, u32 *total, u16 *num);
+size_t soft_sgl_kvec(const struct soft_task *task, u32 off, u32 len,
+		     struct kvec *vec, size_t max_vec, u32 *mapped);
+u32 soft_sgl_crc(const struct soft_task *task, u32 crc, u32 off, u32 len);
+
+/* soft_sq.c (WQE consumption and transmit) */
+void soft_tx_work(struct work_struct *work);
+void soft_task_forget(struct soft_conn *conn, struct soft_task *task);
+void soft_task_cleanup(struct soft_conn *conn, struct soft_task *task);
+void soft_cqe_fill(struct soft_conn *conn, struct soft_task *task, u8 type,
+		   const void *nvme_cqe);
+void soft_task_complete(struct soft_conn *conn, struct soft_task *task,
+			const void *nvme_cqe);
+
+/* soft_rx.c */
+void soft_rx_work(struct work_struct *work);
+void soft_rx_reset(struct soft_conn *conn);
+
+/* soft_cq.c */
+void soft_cq_queue_locked(struct soft_conn *conn, struct soft_task *task);
+void soft_cq_kick(struct soft_conn *conn);
+void soft_cq_work(struct work_struct *work);
+void soft_cq_drop(struct soft_conn *conn);
+void soft_event(struct soft_conn *conn, u8 code);
+void soft_vec_irq(struct work_struct *work);
+int soft_vector_setup(struct qed_nvmetcp_engine *eng, u16 idx,
+		      struct qed_nvmetcp_vector *vec);
+void soft_vector_release(struct qed_nvmetcp_engine *eng, u16 idx);
+void soft_vector_enable(struct qed_nvmetcp_engine *eng, u16 idx);
+
+/* taskbuild.c (pure functions, shared with the hardware backend) */
+void nvmetcp_init_read_io(struct nvmetcp_task_params *tp,
+			  struct nvme_tcp_cmd_pdu *hdr,
+			  struct nvme_command *cmd,
+			  struct storage_sgl_task_params *sgl);
+void nvmetcp_init_write_io(struct nvmetcp_task_params *tp,
+			   struct nvme_tcp_cmd_pdu *hdr,
+			   struct nvme_command *cmd,
+			   struct storage_sgl_task_params *sgl);
+void nvmetcp_init_icreq_exchange(struct nvmetcp_task_params *tp,
+				 struct nvme_tcp_icreq_pdu *hdr,
+				 struct storage_sgl_task_params *tx,
+				 struct storage_sgl_task_params *rx);
+void nvmetcp_init_task_cleanup(struct nvmetcp_task_params *tp);
+void nvmetcp_task_hdr_read(const struct e5_nvmetcp_task_context *ctx,
+			   u8 *buf, size_t len);
+
+/* ipsvc.c */
+int soft_get_route(struct qed_nvmetcp_engine *eng,
+		   const struct sockaddr_storage *dst,
+		   const struct sockaddr_storage *src, const char *ifname,
+		   struct qed_nvmetcp_route *route);
+int soft_reserve_port(struct qed_nvmetcp_engine *eng, sa_family_t family,
+		      u16 *port);
+void soft_release_port(struct qed_nvmetcp_engine *eng, sa_family_t family,
+		       u16 port);
+void soft_release_all_ports(struct soft_eng *se);
+
+/* faults.c */
+void soft_faults_init(void);
+void soft_faults_exit(void);
+void soft_faults_add(struct soft_eng *se);
+void soft_faults_remove(struct soft_eng *se);
+
+#endif /* QED_NVMETCP_SOFT_H */
