@@ -34,7 +34,6 @@ JOBS ?= $(shell nproc)
 # Kernels the tests cover: every installed Debian amd64 kernel with headers.
 ALL_KVERS ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||; s|/build$$||' | grep -v -- '-rt-' | sort -V)
 
-export KDIR KVER GEN KSRC
 
 .PHONY: all modules generated clean distclean install check check-quick check-unit check-style \
 	check-vm check-build-all demo fuzz bench help
