@@ -114,6 +114,12 @@ enum soft_conn_state {
 	SOFT_CONN_TERMINATED,
 };
 
+/* States in which the SQ is consumed (see soft_tx_wqe_failed()). */
+static inline bool soft_sq_consumable(enum soft_conn_state state)
+{
+	return state == SOFT_CONN_CONNECTED || state == SOFT_CONN_FAILED;
+}
+
 enum soft_rx_state {
 	SOFT_RX_CH,
 	SOFT_RX_HDR,

@@ -274,7 +274,7 @@ void soft_ring_doorbell(struct qed_nvmetcp_engine *eng, u32 handle,
 		return;
 	/* Pairs with the acquire in tx_work: WQEs before the producer. */
 	smp_store_release(&conn->sq_prod, le16_to_cpu(db->sq_prod));
-	if (READ_ONCE(conn->state) == SOFT_CONN_CONNECTED)
+	if (soft_sq_consumable(READ_ONCE(conn->state)))
 		queue_work(soft_wq, &conn->tx_work);
 }
 

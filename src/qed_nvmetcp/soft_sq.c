@@ -385,6 +385,23 @@ static int soft_tx_wqe(struct soft_conn *conn, const struct nvmetcp_wqe *wqe)
 	}
 }
 
+/*
+ * After a connection error nothing goes on the wire, but the firmware still
+ * answers task cleanups: the driver's drain waits for their CQEs.  Other
+ * WQEs are dropped; their tasks are cleaned up by the drain that follows.
+ */
+static void soft_tx_wqe_failed(struct soft_conn *conn,
+			       const struct nvmetcp_wqe *wqe)
+{
+	u16 itid = le16_to_cpu(wqe->task_id);
+	u8 type = (wqe->flags >> NVMETCP_WQE_WQE_TYPE_SHIFT) &
+		  NVMETCP_WQE_WQE_TYPE_MASK;
+
+	if (type == NVMETCP_WQE_TYPE_TASK_CLEANUP &&
+	    itid < conn->eng->caps.max_tasks)
+		soft_task_cleanup(conn, &conn->eng->tasks[itid]);
+}
+
 static bool soft_tx_next(struct soft_conn *conn, struct nvmetcp_wqe *wqe)
 {
 	bool got = false;
@@ -393,7 +410,7 @@ static bool soft_tx_next(struct soft_conn *conn, struct nvmetcp_wqe *wqe)
 	spin_lock(&conn->lock);
 	/* Pairs with the doorbell's release: WQEs are visible up to prod. */
 	prod = smp_load_acquire(&conn->sq_prod);
-	if (conn->state == SOFT_CONN_CONNECTED && conn->sq_cons != prod) {
+	if (soft_sq_consumable(conn->state) && conn->sq_cons != prod) {
 		*wqe = conn->sq.wqes[conn->sq_cons & (conn->sq.depth - 1)];
 		conn->sq_cons++;
 		got = true;
@@ -412,6 +429,12 @@ void soft_tx_work(struct work_struct *work)
 	int rc;
 
 	while (budget-- > 0) {
+		if (READ_ONCE(conn->state) == SOFT_CONN_FAILED) {
+			if (!soft_tx_next(conn, &wqe))
+				break;
+			soft_tx_wqe_failed(conn, &wqe);
+			continue;
+		}
 		if (READ_ONCE(conn->state) != SOFT_CONN_CONNECTED)
 			break;
 		rc = soft_tx_r2t(conn, &served);
