@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# suite: e2e
+# suite: check, e2e
 # timeout: 300
 # description: header and data digests on the software engine through
 #   qedn: connect with hdr_digest,data_digest (written to /dev/nvme-fabrics,

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# suite: e2e
+# suite: check, e2e
 # timeout: 420
 # description: the software engine's data path and fault knobs through
 #   qedn: a pattern written and read back over nvmet-tcp on brd; stall_sq

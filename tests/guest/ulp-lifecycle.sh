@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# suite: e2e
+# suite: check, e2e
 # timeout: 600
 # description: tcp_offload controller life cycle through qedn on a software
 #   engine over lo: sysfs address, debugfs counters, duplicate connect

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# suite: e2e
+# suite: check, e2e
 # timeout: 300
 # description: native NVMe multipath over tcp_offload: two controllers to one
 #   subsystem through two target ports share one namespace head; with one

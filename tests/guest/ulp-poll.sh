@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# suite: e2e
+# suite: check, e2e
 # timeout: 300
 # description: polled I/O over tcp_offload: one default and one poll queue
 #   (nr_poll_queues=1), fio io_uring with hipri and crc32c verify; the
