@@ -21,7 +21,3 @@ demo:
 
 fuzz:
 	@$(MAKE) -C $(TOP)/tests/fuzz fuzz
-
-bench:
-	@$(TOP)/tools/install-deps --kernels
-	@$(TOP)/bench/run $(BENCH_KVER)
