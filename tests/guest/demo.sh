@@ -9,19 +9,13 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_offload_modules
 tool=$NTO_REPO/tools/nvme-tcp-offload/nvme-tcp-offload
 
 say() { printf '\n=== %s\n' "$*"; }
 
-say "target: nvmet-tcp on $T_ADDR:$T_PORT exporting a 64 MiB brd namespace"
-T_BRD_MB=64
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd
-
+say "target: nvmet-tcp on $T_ADDR:$T_PORT exporting a 64 MiB brd namespace;"
 say "modules: qed_nvmetcp (software engine on lo), nvme_tcp_offload, qedn"
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup
 ls /sys/kernel/qed_nvmetcp/engines
 
 say "nvme connect -t tcp_offload -a $T_ADDR -s $T_PORT -n $T_NQN"

@@ -10,17 +10,9 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_offload_modules
-command -v fio >/dev/null || t_skip "fio not installed"
+require_fio
 
-thp=/sys/kernel/mm/transparent_hugepage/enabled
-[ ! -w "$thp" ] || echo never >"$thp"
-
-T_BRD_MB=64
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 faults=/sys/kernel/debug/qed_nvmetcp/soft-lo
 /sbin/modprobe nvme-fabrics

@@ -8,18 +8,10 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_offload_modules
-command -v fio >/dev/null || t_skip "fio not installed"
+require_fio
 fio --enghelp 2>/dev/null | grep -q io_uring || t_skip "fio without io_uring"
 
-thp=/sys/kernel/mm/transparent_hugepage/enabled
-[ ! -w "$thp" ] || echo never >"$thp"
-
-T_BRD_MB=64
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup
 
 t_cleanup host_disconnect
 t_assert host_connect tcp_offload --nr-io-queues=1 --nr-poll-queues=1

@@ -10,15 +10,9 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_offload_modules
-
 DBG=/sys/kernel/debug/qed_nvmetcp/soft-lo
 
-T_BRD_MB=64
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup
 t_assert /sbin/modprobe nvme-fabrics
 t_cleanup host_disconnect
 

@@ -11,16 +11,10 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_offload_modules
-
 DBG=/sys/kernel/debug/qed_nvmetcp/soft-lo
 SYS=/sys/kernel/qed_nvmetcp
 
-T_BRD_MB=64
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup
 t_cleanup host_disconnect
 t_assert host_connect tcp_offload
 

@@ -401,6 +401,41 @@ load_offload_modules() {
 	done
 }
 
+# offload_stack_setup [BRD_MB]: the stage most end-to-end tests share.  The
+# project modules must be built; nvmet-tcp exports a brd namespace of BRD_MB
+# (default 64) MiB; the three modules load with a software engine on lo.
+# Registers the cleanups that undo it (modules first, then the target).
+offload_stack_setup() {
+	require_offload_modules
+	T_BRD_MB=${1:-64}
+	t_cleanup target_teardown
+	t_cleanup unload_offload_modules
+	target_setup brd || return 1
+	load_offload_modules qed_nvmetcp.soft_netdevs=lo
+}
+
+# require_fio: skip the test unless fio is installed.
+require_fio() {
+	command -v fio >/dev/null || t_skip "fio not installed"
+}
+
+# fabrics_write OPTIONS: one connect request straight to /dev/nvme-fabrics
+# (for options nvme-cli does not pass); prints OK or the errno name.
+fabrics_write() {
+	python3 - "$1" <<'PYEOF'
+import errno, os, sys
+try:
+    fd = os.open("/dev/nvme-fabrics", os.O_RDWR)
+    try:
+        os.write(fd, sys.argv[1].encode())
+    finally:
+        os.close(fd)
+    print("OK")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, str(e.errno)))
+PYEOF
+}
+
 # unload_offload_modules: rmmod whichever project modules are loaded, in
 # reverse dependency order.
 unload_offload_modules() {

@@ -11,14 +11,9 @@
 . "$(dirname "$0")/lib.sh"
 
 tool=$NTO_REPO/tools/nvme-tcp-offload/nvme-tcp-offload
-require_offload_modules
 [ -x "$tool" ] || t_skip "tool not built (make -C tools/nvme-tcp-offload)"
 
-T_BRD_MB=64
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup
 /sbin/modprobe nvme-fabrics
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 

@@ -8,14 +8,9 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_offload_modules
 CYCLES=${CYCLES:-100}
 
-T_BRD_MB=16
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup 16
 
 refcounts() {
 	local m

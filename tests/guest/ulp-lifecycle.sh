@@ -12,11 +12,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_offload_modules
-command -v fio >/dev/null || t_skip "fio not installed"
-
-thp=/sys/kernel/mm/transparent_hugepage/enabled
-[ ! -w "$thp" ] || echo never >"$thp"
+require_fio
 
 DBG=/sys/kernel/debug/nvme_tcp_offload
 
@@ -43,28 +39,8 @@ fio_wait_ok() {
 	[ $rc -eq 0 ] && grep -q 'err= 0' "$NTO_RESULTS/fio-$1.log"
 }
 
-# fabrics_write OPTIONS: one connect request straight to /dev/nvme-fabrics
-# (for options nvme-cli does not pass); prints OK or the errno name.
-fabrics_write() {
-	python3 - "$1" <<'EOF'
-import errno, os, sys
-try:
-    fd = os.open("/dev/nvme-fabrics", os.O_RDWR)
-    try:
-        os.write(fd, sys.argv[1].encode())
-    finally:
-        os.close(fd)
-    print("OK")
-except OSError as e:
-    print(errno.errorcode.get(e.errno, str(e.errno)))
-EOF
-}
 
-T_BRD_MB=64
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup
 qedn_ref0=$(cat /sys/module/qedn/refcnt)
 
 # A discovery controller (admin queue only) through the offload transport.

@@ -9,25 +9,17 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_offload_modules
-command -v fio >/dev/null || t_skip "fio not installed"
+require_fio
 [ "$(cat /sys/module/nvme_core/parameters/multipath 2>/dev/null)" != N ] ||
 	t_skip "native multipath disabled"
-
-thp=/sys/kernel/mm/transparent_hugepage/enabled
-[ ! -w "$thp" ] || echo never >"$thp"
 
 PORT2=$((T_PORT + 1))
 state_of() { cat "/sys/class/nvme/$1/state" 2>/dev/null || echo gone; }
 state_is() { [ "$(state_of "$1")" = "$2" ]; }
 state_is_not() { [ "$(state_of "$1")" != "$2" ]; }
 
-T_BRD_MB=64
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd "$T_PORT"
-target_setup brd "$PORT2"
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup
+t_assert target_setup brd "$PORT2"
 
 t_cleanup host_disconnect
 t_assert host_connect tcp_offload --reconnect-delay=1

@@ -8,19 +8,11 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_offload_modules
-command -v fio >/dev/null || t_skip "fio not installed"
-
-thp=/sys/kernel/mm/transparent_hugepage/enabled
-[ ! -w "$thp" ] || echo never >"$thp"
+require_fio
 
 DBG=/sys/kernel/debug/nvme_tcp_offload
 dmesg_has() { dmesg | grep -q -- "$1"; }
-T_BRD_MB=64
-t_cleanup target_teardown
-t_cleanup unload_offload_modules
-target_setup brd
-t_assert load_offload_modules qed_nvmetcp.soft_netdevs=lo
+t_assert offload_stack_setup
 
 t_cleanup host_disconnect
 # queue 1 is the default queue, queue 2 the poll queue

@@ -51,23 +51,6 @@ modroot_teardown() {
 
 ulp_loaded() { [ -d /sys/module/nvme_tcp_offload ]; }
 
-# fabrics_write OPTIONS: write one connect request to /dev/nvme-fabrics and
-# print OK or the errno name the kernel returned.
-fabrics_write() {
-	python3 - "$1" <<'EOF'
-import errno, os, sys
-try:
-    fd = os.open("/dev/nvme-fabrics", os.O_RDWR)
-    try:
-        os.write(fd, sys.argv[1].encode())
-    finally:
-        os.close(fd)
-    print("OK")
-except OSError as e:
-    print(errno.errorcode.get(e.errno, str(e.errno)))
-EOF
-}
-
 # expect_reject NAME ERRNO REGEX OPTIONS: the write fails with ERRNO and the
 # kernel logs exactly one line matching REGEX for it.
 expect_reject() {
