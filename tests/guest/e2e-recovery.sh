@@ -33,13 +33,6 @@ fio_bg() {
 	FIO_PID=$!
 }
 
-fio_wait() {
-	local rc=0
-	wait "$FIO_PID" || rc=$?
-	sed -n '/err=/p' "$NTO_RESULTS/$1.log"
-	[ $rc -eq 0 ] && grep -q 'err= 0' "$NTO_RESULTS/$1.log"
-}
-
 # 1. The engine resets one live connection (an I/O queue when there is one).
 fio_bg reset
 sleep 2
@@ -48,7 +41,7 @@ t_assert test -n "$handle"
 t_log "resetting engine connection $handle"
 echo "$handle" >"$faults/reset_conn"
 t_assert wait_for 60 ctrl_live
-t_assert fio_wait reset
+t_assert fio_wait_ok "$NTO_RESULTS/reset.log"
 t_pass "TCP reset during fio: recovered, verify passed"
 
 # 2. The target goes away for 5 s.
@@ -60,7 +53,7 @@ sleep 5
 target_port_enable
 t_log "target port up"
 t_assert wait_for 60 ctrl_live
-t_assert fio_wait outage
+t_assert fio_wait_ok "$NTO_RESULTS/outage.log"
 t_pass "5 s target outage during fio: reconnected, verify passed"
 
 # 3. The next ICReq fails (engine fault) when a reset forces a reconnect:
@@ -72,7 +65,7 @@ icreq_used() { [ "$(cat "$faults/fail_icreq")" = 0 ]; }
 t_assert wait_for 30 icreq_used
 t_assert wait_for 60 ctrl_live
 fio_bg icreq
-t_assert fio_wait icreq
+t_assert fio_wait_ok "$NTO_RESULTS/icreq.log"
 t_pass "failed ICReq on reconnect: clean failure, then reconnected"
 
 # 4. The engine stops consuming SQs for 8 s: commands time out (5 s), the
@@ -90,7 +83,7 @@ sleep 8
 echo 0 >"$faults/stall_sq"
 t_log "SQ resumed"
 t_assert wait_for 60 ctrl_live
-t_assert fio_wait stall
+t_assert fio_wait_ok "$NTO_RESULTS/stall.log"
 t_pass "stalled SQ: timeouts, recovery, verify passed"
 
 # 5. The engine disappears under a live controller.

@@ -419,6 +419,15 @@ require_fio() {
 	command -v fio >/dev/null || t_skip "fio not installed"
 }
 
+# fio_wait_ok LOG: wait for the background fio whose pid is in FIO_PID and
+# require that it exited 0 and reported no error in LOG.
+fio_wait_ok() {
+	local rc=0
+	wait "$FIO_PID" || rc=$?
+	sed -n '/err=/p' "$1"
+	[ $rc -eq 0 ] && grep -q 'err= 0' "$1"
+}
+
 # fabrics_write OPTIONS: one connect request straight to /dev/nvme-fabrics
 # (for options nvme-cli does not pass); prints OK or the errno name.
 fabrics_write() {

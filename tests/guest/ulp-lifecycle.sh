@@ -32,13 +32,6 @@ fio_bg() {
 	FIO_PID=$!
 }
 
-fio_wait_ok() {
-	local rc=0
-	wait "$FIO_PID" || rc=$?
-	sed -n '/err=/p' "$NTO_RESULTS/fio-$1.log"
-	[ $rc -eq 0 ] && grep -q 'err= 0' "$NTO_RESULTS/fio-$1.log"
-}
-
 
 t_assert offload_stack_setup
 qedn_ref0=$(cat /sys/module/qedn/refcnt)
@@ -85,7 +78,7 @@ fio_bg reset 10
 sleep 3
 t_assert /usr/sbin/nvme reset "/dev/$HOST_CTRL"
 t_assert wait_for 30 state_is live
-t_assert fio_wait_ok reset
+t_assert fio_wait_ok "$NTO_RESULTS/fio-reset.log"
 t_pass "nvme reset during fio"
 
 # Target port gone for 5 s mid-fio: recovery, reconnect, I/O resumes.
@@ -98,7 +91,7 @@ t_log "port down: $HOST_CTRL is $(ctrl_state)"
 sleep 5
 target_port_enable
 t_assert wait_for 60 state_is live
-t_assert fio_wait_ok outage
+t_assert fio_wait_ok "$NTO_RESULTS/fio-outage.log"
 t_assert test "$(stat_of recoveries)" -gt "$rec0"
 cat "$DBG/$HOST_CTRL/stats"
 t_pass "port outage of 5 s during fio: reconnected, verify passed"
@@ -118,10 +111,10 @@ if [ -w "$qid_max" ]; then
 	old_qid_max=$(cat "$qid_max")
 	t_assert requeue_with 1 1
 	fio_bg shrink 3
-	t_assert fio_wait_ok shrink
+	t_assert fio_wait_ok "$NTO_RESULTS/fio-shrink.log"
 	t_assert requeue_with "$old_qid_max" 2
 	fio_bg grow 3
-	t_assert fio_wait_ok grow
+	t_assert fio_wait_ok "$NTO_RESULTS/fio-grow.log"
 	t_pass "I/O queue count 2 -> 1 -> 2 across associations"
 fi
 t_assert host_disconnect
