@@ -4,7 +4,8 @@
 #
 #   make dist              build/pkg/nvme-tcp-offload-<ver>.tar.gz from HEAD
 #   make deb               build/pkg/nvme-tcp-offload-dkms_<ver>_all.deb
-#   make rpm               build/rpm/RPMS/noarch/*.rpm and SRPMS/*.src.rpm
+#   make rpm               build/rpm/RPMS/{noarch,<arch>}/*.rpm and SRPMS/*.src.rpm
+#                          (the DKMS package and the tool, from one tarball)
 #   make check-packaging   build both, lintian, scriptlets, DKMS round trip
 #                          (installs packages on this machine: root only)
 #
@@ -15,6 +16,7 @@
 PKG_NAME := nvme-tcp-offload
 PKG_DIR := $(TOP)/build/pkg
 RPM_TOP := $(TOP)/build/rpm
+RPM_SPECS := $(TOP)/rpm/$(PKG_NAME).spec $(TOP)/rpm/$(PKG_NAME)-utils.spec
 PKG_FROM ?= worktree
 
 # Shell snippet printing the git tree to package.  The working-tree case
@@ -56,14 +58,19 @@ deb:
 
 rpm:
 	@command -v rpmbuild >/dev/null || { echo "make rpm: needs rpmbuild (apt-get install rpm)" >&2; exit 1; }
-	@v=$$(rpmspec -q --srpm --qf '%{version}' $(TOP)/rpm/$(PKG_NAME).spec) && [ "$$v" = "$(VERSION)" ] || { \
-		echo "make rpm: rpm/$(PKG_NAME).spec Version ($$v) differs from VERSION ($(VERSION))" >&2; exit 1; }
+	@for spec in $(RPM_SPECS); do \
+		v=$$(rpmspec -q --srpm --qf '%{version}' $$spec) && [ "$$v" = "$(VERSION)" ] || { \
+		echo "make rpm: $$spec Version ($$v) differs from VERSION ($(VERSION))" >&2; exit 1; }; done
 	@rm -rf $(RPM_TOP)
 	@mkdir -p $(RPM_TOP)/SOURCES
 	@tree=$$($(pkg_tree)) && git -C $(TOP) archive --format=tar.gz --prefix=$(PKG_NAME)-$(VERSION)/ \
 		-o $(RPM_TOP)/SOURCES/$(PKG_NAME)-$(VERSION).tar.gz $$tree
-	$(pkg_env) rpmbuild -ba --define "_topdir $(RPM_TOP)" $(TOP)/rpm/$(PKG_NAME).spec
-	@ls $(RPM_TOP)/RPMS/noarch/*.rpm $(RPM_TOP)/SRPMS/*.rpm
+	@# On a host whose rpm database is empty (Debian), BuildRequires cannot be
+	@# checked: gcc and make are there, but rpm does not know it.
+	set -e; set --; rpm -q rpm >/dev/null 2>&1 || set -- --nodeps; \
+	for spec in $(RPM_SPECS); do \
+		$(pkg_env) rpmbuild -ba "$$@" --define "_topdir $(RPM_TOP)" $$spec; done
+	@ls $(RPM_TOP)/RPMS/*/*.rpm $(RPM_TOP)/SRPMS/*.rpm
 
 check-packaging:
 	@$(TOP)/tools/install-deps --packaging

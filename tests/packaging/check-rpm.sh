@@ -96,6 +96,32 @@ for k in $(ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||; s|/b
 done
 grep -q "^remove -m $name -v $version -q --all" "$work/dkms.calls" || fail "%preun did not run dkms remove --all"
 
+# The tool: its own arch-dependent RPM from the same tarball.
+urpm=$(ls "$rpmtop"/RPMS/*/$name-utils-"$version"-*.rpm 2>/dev/null | grep -v noarch | head -n 1)
+usrpm=$(ls "$rpmtop"/SRPMS/$name-utils-"$version"-*.src.rpm 2>/dev/null | head -n 1)
+if [ -z "$urpm" ] || [ -z "$usrpm" ]; then
+	fail "no $name-utils RPM or SRPM under $rpmtop"
+else
+	files=$(rpm -qlp "$urpm" 2>/dev/null)
+	for f in /usr/sbin/nvme-tcp-offload /usr/share/man/man8/nvme-tcp-offload.8; do
+		echo "$files" | grep -q "^$f" || fail "$name-utils lacks $f"
+	done
+	arch=$(rpm -qp --qf '%{ARCH}' "$urpm" 2>/dev/null)
+	[ "$arch" = "$(rpm --eval '%{_arch}')" ] && ok "$name-utils is $arch with the tool and its man page" ||
+		fail "$name-utils arch is '$arch'"
+	rpm2cpio "$urpm" | (cd "$work" && cpio -idm --quiet ./usr/sbin/nvme-tcp-offload 2>/dev/null)
+	"$work/usr/sbin/nvme-tcp-offload" --help > "$work/help" 2>&1
+	grep -q connect "$work/help" && ok "the packaged tool runs (--help)" || fail "packaged tool --help: $(head -n 3 "$work/help")"
+	if command -v rpmlint >/dev/null; then
+		if rpmlint -r "$top/rpm/$name-utils.rpmlintrc" "$top/rpm/$name-utils.spec" "$urpm" "$usrpm" > "$work/rpmlint-utils" 2>&1; then
+			ok "rpmlint $name-utils: $(tail -n 1 "$work/rpmlint-utils" | sed 's/^ *//')"
+		else
+			fail "rpmlint $name-utils:"
+			grep -E ': [EW]: ' "$work/rpmlint-utils"
+		fi
+	fi
+fi
+
 [ $fails = 0 ] && { echo "check-rpm: passed"; exit 0; }
 echo "check-rpm: $fails failure(s)"
 exit 1
