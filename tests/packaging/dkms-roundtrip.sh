@@ -12,11 +12,12 @@
 # VM of each kernel (NTO_PKG_VM=0: not).  Exit 0 pass, 1 fail, 77 skip.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-name=nvme-tcp-offload
-pkg=$name-dkms
-version=$(cat "$top/VERSION")
-modules=(qed_nvmetcp nvme_tcp_offload qedn)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+top=$TOP
+. "$TOP/tests/packaging/lib.sh"
+name=$PKG_NAME
+pkg=$PKG
+version=$PKG_VERSION
 deb=
 kvers=()
 while [ $# -gt 0 ]; do
@@ -30,10 +31,6 @@ if [ ${#kvers[@]} = 0 ]; then
 	mapfile -t kvers < <(ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||; s|/build$||' | sort -V)
 fi
 
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
-
 [ "$(id -u)" = 0 ] || { echo "skip: needs root (installs and purges $pkg)"; exit 77; }
 [ ${#kvers[@]} -gt 0 ] || { echo "skip: no kernel build trees in /lib/modules/*/build"; exit 77; }
 if [ ! -f "$deb" ]; then
@@ -42,17 +39,7 @@ fi
 
 # Anything already registered would be removed by the package's postinst and
 # make the "left behind" check meaningless: refuse rather than destroy it.
-pkg_known() {
-	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -qv 'not-installed'
-}
-if pkg_known; then
-	echo "FAIL: $pkg is already installed; remove it first: apt-get purge $pkg"
-	exit 1
-fi
-if [ -n "$(dkms status -m "$name" 2>/dev/null)" ] || [ -e "/var/lib/dkms/$name" ]; then
-	echo "FAIL: DKMS already knows $name; remove it first: dkms remove $name/<version> --all"
-	exit 1
-fi
+require_pristine
 
 # Everything the package may touch, by name (depmod rewrites modules.* in
 # place, so their names are stable and their content is checked separately).
@@ -88,35 +75,7 @@ fi
 grep -E '^(Building for|Module build|Error|.*BUILD_EXCLUSIVE)' "$log" | sed 's/^/    /'
 
 for k in "${kvers[@]}"; do
-	st=$(dkms status -m "$name" -v "$version" -k "$k" 2>/dev/null)
-	if echo "$st" | grep -q ': installed'; then
-		ok "dkms status $k: $st"
-	else
-		fail "dkms status for $k: '${st:-nothing}'"
-		make_log=/var/lib/dkms/$name/$version/build/make.log
-		if [ -f "$make_log" ] && grep -q "KVER=$k " "$make_log"; then
-			tail -n 20 "$make_log" | sed 's/^/    /'
-		fi
-		continue
-	fi
-	for m in "${modules[@]}"; do
-		f=$(ls /lib/modules/"$k"/updates/dkms/"$m".ko{,.xz,.zst,.gz} 2>/dev/null | head -n 1)
-		if [ -z "$f" ]; then
-			fail "$k: no /lib/modules/$k/updates/dkms/$m.ko*"
-			continue
-		fi
-		vm=$(modinfo -F vermagic "$f" | awk '{print $1}')
-		[ "$vm" = "$k" ] && ok "$f (vermagic $vm)" || fail "$f: vermagic '$vm', expected $k"
-		grep -q "^updates/dkms/$m\.ko[^:]*:" "/lib/modules/$k/modules.dep" ||
-			fail "$k: $m missing from modules.dep"
-	done
-	signer=$(modinfo -F signer "/lib/modules/$k/updates/dkms/qedn.ko"* 2>/dev/null)
-	[ "$signer" = "DKMS module signing key" ] && ok "$k: signed by '$signer' (/var/lib/dkms/mok.pub)" ||
-		fail "$k: qedn signer is '$signer', not DKMS's key"
-	deps=$(grep '^updates/dkms/qedn\.ko[^:]*:' "/lib/modules/$k/modules.dep" | cut -d: -f2)
-	for m in qed_nvmetcp nvme_tcp_offload; do
-		echo "$deps" | grep -q "updates/dkms/$m\.ko" || fail "$k: modules.dep: qedn does not depend on $m"
-	done
+	check_dkms_installed "$k"
 done
 
 if modprobe --showconfig 2>/dev/null | grep -qx 'softdep qedn pre: qed_nvmetcp nvme_tcp_offload'; then
@@ -128,17 +87,9 @@ fi
 # Load what DKMS installed, by name, in a VM of each kernel (the guest sees
 # this machine's /usr, so /lib/modules and /usr/lib/modprobe.d too).
 # NTO_PKG_VM=0 leaves this out.
-if [ "${NTO_PKG_VM:-1}" = 1 ] && [ -x "$top/tests/vm/run-test" ]; then
-	for k in "${kvers[@]}"; do
-		[ -f "/boot/vmlinuz-$k" ] || { echo "note: no /boot/vmlinuz-$k, no VM check"; continue; }
-		flock /tmp/nto-vm.lock "$top/tests/vm/run-test" "$k" dkms-modprobe > "$log" 2>&1
-		case $? in
-		0) ok "VM $k: $(tail -n 1 "$log")" ;;
-		77) echo "note: VM $k: $(tail -n 1 "$log")" ;;
-		*) fail "VM $k: modprobe of the DKMS modules:"; tail -n 30 "$log" ;;
-		esac
-	done
-fi
+for k in "${kvers[@]}"; do
+	vm_smoke "$k" "$log"
+done
 
 # An upgrade runs the old prerm (dkms remove --all) and the new postinst:
 # every kernel must come back, not only the newest.
@@ -192,7 +143,7 @@ else
 fi
 [ -z "$(dkms status -m "$name" 2>/dev/null)" ] || fail "dkms status still lists $name"
 for k in "${kvers[@]}"; do
-	for m in "${modules[@]}"; do
+	for m in "${PKG_MODULES[@]}"; do
 		grep -q "/$m\.ko" "/lib/modules/$k/modules.dep" && fail "$k: modules.dep still lists $m"
 	done
 done
