@@ -30,6 +30,7 @@ void soft_rx_reset(struct soft_conn *conn)
 	conn->rxc.hdgst = false;
 	conn->rxc.ddgst = false;
 	conn->rxc.max_data = SOFT_MAX_C2H;
+	conn->rxc.hpda = 0;
 }
 
 static void soft_rx_next_pdu(struct soft_conn *conn)
