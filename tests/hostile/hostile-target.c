@@ -178,7 +178,7 @@ static const struct mode modes[] = {
 	{ "r2t-offset", AT_IO_WRITE, "R2T at an offset beyond the write's data" },
 	{ "r2t-cid", AT_IO_WRITE, "R2T for a command id not in flight" },
 	{ "hdgst-bad", AT_IO_READ, "response with a wrong header digest (needs hdr_digest)" },
-	{ "ddgst-bad", AT_IO_READ, "C2HData with a wrong data digest (needs data_digest)" },
+	{ "ddgst-bad", AT_IO_READ, "C2HData with a byte flipped after its digest (needs data_digest)" },
 	{ "maxh2c-huge", AT_ICRESP, "ICResp MAXH2CDATA 0xfffffffc (valid; host must cope)" },
 	{ "maxh2c-min", AT_ICRESP, "ICResp MAXH2CDATA 4096 (valid; host must split writes)" },
 	{ "maxh2c-small", AT_ICRESP, "ICResp MAXH2CDATA 1024 (invalid)" },
@@ -370,11 +370,17 @@ static int send_rsp(struct conn *c, uint16_t cid, uint16_t status,
 	return send_hdr(c, &r, sizeof(r));
 }
 
-/* One C2HData PDU of @len bytes of @data at @off; @flags adds LAST etc. */
+/*
+ * One C2HData PDU of @len bytes of @data at @off; @flags adds LAST etc.
+ * @bad_ddgst: the payload goes out with one byte flipped after the digest
+ * was computed, as if corrupted on the way.
+ */
 static int send_c2h(struct conn *c, uint16_t cid, uint32_t off,
 		    const uint8_t *data, uint32_t len, uint8_t flags,
 		    bool bad_ddgst)
 {
+	uint32_t dg = crc32c(data, len);
+
 	struct data_pdu d;
 	uint8_t pad[128] = { 0 };
 	uint32_t hdr = sizeof(d) + (c->hdgst ? DGST : 0);
@@ -387,15 +393,19 @@ static int send_c2h(struct conn *c, uint16_t cid, uint32_t off,
 	d.length = len;
 	d.rsvd = 0;
 	if (send_hdr(c, &d, sizeof(d)) ||
-	    write_full(c->fd, pad, d.ch.pdo - hdr) ||
-	    write_full(c->fd, data, len))
+	    write_full(c->fd, pad, d.ch.pdo - hdr))
 		return -1;
-	if (c->ddgst) {
-		uint32_t dg = crc32c(data, len) ^ (bad_ddgst ? 0x1 : 0);
+	if (bad_ddgst) {
+		uint8_t flip = data[len / 2] ^ 0x40;
 
-		return write_full(c->fd, &dg, DGST);
+		if (write_full(c->fd, data, len / 2) ||
+		    write_full(c->fd, &flip, 1) ||
+		    write_full(c->fd, data + len / 2 + 1, len - len / 2 - 1))
+			return -1;
+	} else if (write_full(c->fd, data, len)) {
+		return -1;
 	}
-	return 0;
+	return c->ddgst ? write_full(c->fd, &dg, DGST) : 0;
 }
 
 /* Send @len bytes of data for a read command, then its response. */
