@@ -92,8 +92,12 @@ static enum ntp_err ntp_check_data_pdu(const struct ntp_rx_conf *conf,
 		return NTP_E_FLAGS;
 	if ((pdu->flags & NTP_F_SUCCESS) && !(pdu->flags & NTP_F_LAST))
 		return NTP_E_FLAGS;
-	/* Padding up to PDO is allowed, PDO inside the header is not. */
-	if (pdu->pdo < hdr_total)
+	/*
+	 * Padding up to PDO is allowed, PDO inside the header is not, nor
+	 * one that breaks the alignment the host asked for in its ICReq.
+	 */
+	if (pdu->pdo < hdr_total ||
+	    pdu->pdo % (((u32)(conf->hpda & 31) + 1) * 4))
 		return NTP_E_PDO;
 	if (pdu->plen <= (u32)pdu->pdo + dgst)
 		return NTP_E_PLEN;

@@ -105,12 +105,15 @@ u32 ntp_digest(const void *buf, size_t len);
  * @hdgst:	header digests negotiated
  * @ddgst:	data digests negotiated
  * @max_data:	largest data payload accepted in one C2HData PDU
+ * @hpda:	host PDU data alignment sent in the ICReq (0's based dwords);
+ *		C2HData payloads must start at a multiple of it
  */
 struct ntp_rx_conf {
 	bool ic_done;
 	bool hdgst;
 	bool ddgst;
 	u32 max_data;
+	u8 hpda;
 };
 
 /**

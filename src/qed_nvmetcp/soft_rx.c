@@ -30,6 +30,7 @@ void soft_rx_reset(struct soft_conn *conn)
 	conn->rxc.hdgst = false;
 	conn->rxc.ddgst = false;
 	conn->rxc.max_data = SOFT_MAX_C2H;
+	conn->rxc.hpda = 0;
 }
 
 static void soft_rx_next_pdu(struct soft_conn *conn)
@@ -327,8 +328,31 @@ static bool soft_rx_connecting(struct soft_conn *conn)
 	return false;
 }
 
+/*
+ * rx stops for good in the middle of a C2HData payload: the task it was
+ * filling is no longer busy, and a cleanup that waited for rx is posted
+ * now instead of never.
+ */
+static void soft_rx_drop_task(struct soft_conn *conn)
+{
+	struct soft_task *task = conn->rx_task;
+	bool cleanup;
+
+	if (!task)
+		return;
+	conn->rx_task = NULL;
+	spin_lock(&conn->lock);
+	task->rx_busy = false;
+	cleanup = task->cleanup_pending;
+	task->cleanup_pending = false;
+	spin_unlock(&conn->lock);
+	if (cleanup)
+		soft_task_cleanup(conn, task);
+}
+
 static void soft_rx_error(struct soft_conn *conn, int rc)
 {
+	soft_rx_drop_task(conn);
 	switch (rc) {
 	case -ESHUTDOWN:
 		soft_conn_fail(conn, NVMETCP_EVENT_TYPE_ASYN_CLOSE_RCVD,

@@ -214,6 +214,8 @@ static int soft_tx_icreq(struct soft_conn *conn, struct soft_task *task,
 	nvmetcp_task_hdr_read(ctx, hdr, sizeof(hdr));
 	if (hdr[NTP_OFF_TYPE] != NTP_ICREQ)
 		return -EPROTO;
+	/* rx checks C2HData alignment against it once the ICResp is in. */
+	conn->rxc.hpda = hdr[NTP_OFF_IC_PDA];
 	ntp_build_icreq(pdu, ntp_get16(hdr + NTP_OFF_IC_PFV),
 			hdr[NTP_OFF_IC_PDA], hdr[NTP_OFF_IC_DGST],
 			ntp_get32(hdr + NTP_OFF_IC_MAX));

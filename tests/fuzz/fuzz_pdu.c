@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for the NVMe/TCP PDU parser of the qed_nvmetcp software
  * engine.  Input: one configuration byte (bit 0 ICResp done, bit 1 header
- * digest, bit 2 data digest, bits 3-4 pick the largest accepted C2H data)
+ * digest, bit 2 data digest, bits 3-4 pick the largest accepted C2H data,
+ * bits 5-6 the host's PDU data alignment HPDA)
  * followed by a byte stream that is parsed the way rx_work does it: common
  * header, then exactly the announced header bytes, then the payload is
  * skipped, PDU after PDU.  Every buffer handed to the parser is a fresh
@@ -13,10 +14,13 @@
 
 static const u32 max_data[4] = { 4096, 65536, 1 << 20, 0xffffffffu };
 
-static void check_pdu(const struct ntp_pdu *pdu)
+static void check_pdu(const struct ntp_pdu *pdu, const struct ntp_rx_conf *c)
 {
 	/* Invariants rx_work relies on. */
 	if (NTP_CH_LEN + pdu->hdr_len > NTP_HDR_BUF)
+		abort();
+	/* Data starts where the host's alignment (HPDA) says it may. */
+	if (pdu->type == NTP_C2H_DATA && pdu->pdo % ((c->hpda + 1) * 4))
 		abort();
 	if (pdu->type == NTP_C2H_DATA &&
 	    (pdu->length != pdu->data_len || !pdu->length ||
@@ -39,6 +43,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	conf.hdgst = data[0] & 2;
 	conf.ddgst = data[0] & 4;
 	conf.max_data = max_data[(data[0] >> 3) & 3];
+	conf.hpda = (data[0] >> 5) & 3;
 
 	while (size - pos >= NTP_CH_LEN) {
 		buf = malloc(NTP_CH_LEN);
@@ -58,7 +63,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			break;
 		}
 		free(buf);
-		check_pdu(&pdu);
+		check_pdu(&pdu, &conf);
 		if (pdu.type == NTP_ICRESP)
 			conf.ic_done = true;
 		if (pdu.type == NTP_C2H_TERM)

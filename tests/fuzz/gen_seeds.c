@@ -126,5 +126,20 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "stream-hd%d-dd%d", hd, dd);
 		save(dir, name);
 	}
+	/*
+	 * Regression (hostile-target mode pdo-odd): C2HData whose PDO is
+	 * two bytes past the header, breaking the dword alignment the host
+	 * asked for; the parser accepted it as padding.
+	 */
+	len = 0;
+	out[len++] = 1 | (1 << 3);
+	c2h(false, false, 1, 0, 512, true);
+	out[1 + 3] += 2;
+	ntp_put32(out + 1 + 4, 24 + 2 + 512);
+	memmove(out + 1 + 26, out + 1 + 24, 512);
+	memset(out + 1 + 24, 0, 2);
+	len += 2;
+	rsp(false, 1);
+	save(dir, "regress-pdo-unaligned");
 	return 0;
 }

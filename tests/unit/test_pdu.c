@@ -309,6 +309,16 @@ static void test_c2h(void)
 	CHECK(parse(b, 32, &c, &pdu) == NTP_OK);
 	CHECK(pdu.hdr_len == 24 && pdu.data_len == 100);
 
+	/* PDO must keep the host's alignment (HPDA, 0's based dwords) */
+	make_c2h(b, false, false, 2, 3, 0, 100, 0);
+	CHECK(ntp_parse_ch(b, &c, &pdu) == NTP_E_PDO);
+	c.hpda = 1;
+	make_c2h(b, false, false, 4, 3, 0, 100, 0);
+	CHECK(ntp_parse_ch(b, &c, &pdu) == NTP_E_PDO);
+	make_c2h(b, false, false, 8, 3, 0, 100, 0);
+	CHECK(ntp_parse_ch(b, &c, &pdu) == NTP_OK);
+	c.hpda = 0;
+
 	make_c2h(b, false, false, 0, 3, 0, 100, NTP_F_SUCCESS);
 	CHECK(ntp_parse_ch(b, &c, &pdu) == NTP_E_FLAGS);
 	make_c2h(b, false, true, 0, 3, 0, 100, 0);
