@@ -324,6 +324,7 @@ int soft_reserve_port(struct qed_nvmetcp_engine *eng, sa_family_t family,
 void soft_release_port(struct qed_nvmetcp_engine *eng, sa_family_t family,
 		       u16 port);
 void soft_release_all_ports(struct soft_eng *se);
+int soft_conn_ifindex(struct qed_nvmetcp_engine *eng, u16 vlan_id);
 
 /* faults.c */
 void soft_faults_init(void);
