@@ -130,7 +130,14 @@ t_assert dmesg_has "qedn: $ENG: cannot reach $T4:4420 through $HV from host_trad
 t_assert ctrls_gone
 t_pass "host_iface/host_traddr off the engine's netdev refused with a clear line"
 
-# 7. The engine's netdev goes away under fio (NETDEV_UNREGISTER).
+# 7. The engine's netdev goes away under fio (NETDEV_UNREGISTER).  The
+#    controller is deleted with its connections already dead: as with
+#    nvme-tcp, the commands in flight and the shutdown property write end by
+#    nvme-core's timeouts (default 30 s I/O, 60 s admin), so shorten them.
+nvme_par=/sys/module/nvme_core/parameters
+t_cleanup sh -c "echo 30 >$nvme_par/io_timeout; echo 60 >$nvme_par/admin_timeout"
+echo 5 >"$nvme_par/io_timeout"
+echo 5 >"$nvme_par/admin_timeout"
 t_assert host_connect tcp_offload --ctrl-loss-tmo=5 --reconnect-delay=1
 fio --name=gone --filename="$HOST_NS" --ioengine=libaio --direct=1 \
 	--rw=randwrite --bs=64k --size=32m --iodepth=16 --loops=100 \
@@ -144,6 +151,7 @@ t_assert ip link del "$HV"
 t_assert wait_for 60 engine_gone
 t_assert wait_for 60 ctrls_gone
 t_log "engine and controller gone $(($(date +%s) - t0)) s after the veth"
+t_assert test $(($(date +%s) - t0)) -le 30
 t_assert wait_for 60 fio_gone
 t_assert_fails wait "$FIO_PID"
 t_assert dmesg_has "qed_nvmetcp: netdev of engine $ENG unregistering"
