@@ -179,6 +179,28 @@ int soft_get_route(struct qed_nvmetcp_engine *eng,
 	return rc;
 }
 
+/*
+ * The interface an offloaded connection leaves through, as the firmware
+ * would send it: the engine's netdev untagged, or tagged with @vlan_id,
+ * i.e. the VLAN device on top of the netdev.  0 if that VLAN is gone.
+ */
+int soft_conn_ifindex(struct qed_nvmetcp_engine *eng, u16 vlan_id)
+{
+	struct net_device *vdev;
+	int ifindex = 0;
+
+	vlan_id &= VLAN_VID_MASK;
+	if (!vlan_id)
+		return eng->netdev->ifindex;
+	rcu_read_lock();
+	vdev = __vlan_find_dev_deep_rcu(eng->netdev, htons(ETH_P_8021Q),
+					vlan_id);
+	if (vdev)
+		ifindex = vdev->ifindex;
+	rcu_read_unlock();
+	return ifindex;
+}
+
 int soft_reserve_port(struct qed_nvmetcp_engine *eng, sa_family_t family,
 		      u16 *port)
 {

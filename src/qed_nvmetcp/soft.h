@@ -30,6 +30,7 @@
 #include <linux/qed/qed_nvmetcp_if.h>
 #include "qed_nvmetcp_engine.h"
 #include "nvmetcp_pdu.h"
+#include "taskbuild.h"
 
 #define SOFT_MAX_CONNS		128
 #define SOFT_MAX_TASKS		4096
@@ -313,23 +314,6 @@ int soft_vector_setup(struct qed_nvmetcp_engine *eng, u16 idx,
 void soft_vector_release(struct qed_nvmetcp_engine *eng, u16 idx);
 void soft_vector_enable(struct qed_nvmetcp_engine *eng, u16 idx);
 
-/* taskbuild.c (pure functions, shared with the hardware backend) */
-void nvmetcp_init_read_io(struct nvmetcp_task_params *tp,
-			  struct nvme_tcp_cmd_pdu *hdr,
-			  struct nvme_command *cmd,
-			  struct storage_sgl_task_params *sgl);
-void nvmetcp_init_write_io(struct nvmetcp_task_params *tp,
-			   struct nvme_tcp_cmd_pdu *hdr,
-			   struct nvme_command *cmd,
-			   struct storage_sgl_task_params *sgl);
-void nvmetcp_init_icreq_exchange(struct nvmetcp_task_params *tp,
-				 struct nvme_tcp_icreq_pdu *hdr,
-				 struct storage_sgl_task_params *tx,
-				 struct storage_sgl_task_params *rx);
-void nvmetcp_init_task_cleanup(struct nvmetcp_task_params *tp);
-void nvmetcp_task_hdr_read(const struct e5_nvmetcp_task_context *ctx,
-			   u8 *buf, size_t len);
-
 /* ipsvc.c */
 int soft_get_route(struct qed_nvmetcp_engine *eng,
 		   const struct sockaddr_storage *dst,
@@ -340,6 +324,7 @@ int soft_reserve_port(struct qed_nvmetcp_engine *eng, sa_family_t family,
 void soft_release_port(struct qed_nvmetcp_engine *eng, sa_family_t family,
 		       u16 port);
 void soft_release_all_ports(struct soft_eng *se);
+int soft_conn_ifindex(struct qed_nvmetcp_engine *eng, u16 vlan_id);
 
 /* faults.c */
 void soft_faults_init(void);

@@ -118,7 +118,7 @@ int soft_tcp_connect(struct soft_conn *conn)
 	unsigned int noio;
 	struct socket *sock;
 	struct sock *sk;
-	int len, rc;
+	int len, rc, ifindex;
 
 	noio = memalloc_noio_save();
 	rc = sock_create_kern(dev_net(netdev), v6 ? AF_INET6 : AF_INET,
@@ -127,6 +127,16 @@ int soft_tcp_connect(struct soft_conn *conn)
 		goto out;
 	sk = sock->sk;
 	soft_tcp_options(conn, sk);
+
+	/* Leave through the engine's port (and VLAN), whatever else routes. */
+	ifindex = soft_conn_ifindex(&conn->eng->pub, p->vlan_id);
+	rc = ifindex ? sock_bindtoindex(sk, ifindex, true) : -ENODEV;
+	if (rc) {
+		pr_err("qed_nvmetcp: %s: conn %u: cannot use VLAN %u on %s: %d\n",
+		       conn->eng->pub.name, conn->handle, p->vlan_id,
+		       netdev_name(netdev), rc);
+		goto err_release;
+	}
 
 	/* The source port is the one reserve_port() holds (SO_REUSEADDR). */
 	len = soft_sockaddr(&p->src, v6, &src);

@@ -14,8 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/swab.h>
-#include <linux/qed/qed_if.h>
-#include "soft.h"
+#include "taskbuild.h"
 
 #define TB_CACHED_SGES	4
 

@@ -23,14 +23,26 @@ static int qedn_resolve(struct qedn_dev *qdev, struct nvme_tcp_ofld_ctrl *ctrl,
 int qedn_claim_dev(struct nvme_tcp_ofld_dev *dev,
 		   struct nvme_tcp_ofld_ctrl *ctrl)
 {
+	const struct nvme_tcp_ofld_conn_params *conn = &ctrl->conn;
 	struct qed_nvmetcp_route route;
 	int rc;
 
 	/* Resolved again in setup_ctrl: claiming must have no side effects. */
 	rc = qedn_resolve(qedn_dev(dev), ctrl, &route);
-	if (rc)
-		return rc == -ENETUNREACH || rc == -EHOSTUNREACH ? rc : -ENODEV;
-	return 0;
+	if (!rc)
+		return 0;
+	/* The user named the way out: say why this device does not fit it. */
+	if (conn->local.ss_family != AF_UNSPEC)
+		pr_err("%s: cannot reach %pISpc through %s from host_traddr %pISc%s%s: %d\n",
+		       qedn_dev(dev)->eng->name, &conn->remote,
+		       netdev_name(dev->ndev), &conn->local,
+		       conn->host_iface[0] ? " host_iface " : "",
+		       conn->host_iface, rc);
+	else if (conn->host_iface[0])
+		pr_err("%s: cannot reach %pISpc through %s from host_iface %s: %d\n",
+		       qedn_dev(dev)->eng->name, &conn->remote,
+		       netdev_name(dev->ndev), conn->host_iface, rc);
+	return rc == -ENETUNREACH || rc == -EHOSTUNREACH ? rc : -ENODEV;
 }
 
 int qedn_setup_ctrl(struct nvme_tcp_ofld_ctrl *ctrl)

@@ -42,7 +42,12 @@ struct workqueue_struct *qedn_wq;
 
 static const struct nvme_tcp_ofld_ops qedn_ofld_ops = {
 	.name		= "qedn",
-	.module		= THIS_MODULE,
+	/*
+	 * No module reference per controller: rmmod qedn removes its devices
+	 * in qedn_exit(), and nvme_tcp_ofld_unregister_dev() deletes their
+	 * controllers and returns only when no callback can run any more.
+	 */
+	.module		= NULL,
 	.required_opts	= 0,
 	.allowed_opts	= NVME_TCP_OFLD_OPT_TRSVCID |
 			  NVME_TCP_OFLD_OPT_HOST_TRADDR |
@@ -218,6 +223,7 @@ static int __init qedn_init(void)
 
 static void __exit qedn_exit(void)
 {
+	pr_info("unloading: deleting the controllers of every device\n");
 	qed_nvmetcp_unregister_client(&qedn_client);
 	destroy_workqueue(qedn_wq);
 }

@@ -48,10 +48,6 @@ sed -n '/write:/p; /read:/p; /err=/p' "$NTO_RESULTS/fio.log"
 t_assert grep -q 'err= 0' "$NTO_RESULTS/fio.log"
 t_pass "fio randwrite 4k-1m QD32 + crc32c verify"
 
-# qedn is pinned while it serves a controller: rmmod refuses, nothing breaks.
-t_assert_fails rmmod qedn
-t_assert test "$(cat "/sys/class/nvme/$HOST_CTRL/state")" = live
-
 t_timed disconnect host_disconnect
 t_pass "disconnected"
 t_assert unload_offload_modules
