@@ -21,3 +21,19 @@ demo:
 
 fuzz:
 	@$(MAKE) -C $(TOP)/tests/fuzz fuzz
+
+# The fault suite ("# suite: faults": tests/guest/fault-*.sh and the other
+# recovery tests) on every kernel that make check covers, with the long
+# stress variant (8 controllers connecting and disconnecting for 5 minutes).
+# Not part of make check: about 15 minutes of VM time per kernel.
+NTO_STRESS_SECONDS ?= 300
+FAULT_KVERS = $(or $(CHECK_KVERS),$(shell ls -d /lib/modules/*/build 2>/dev/null | \
+	sed 's|/lib/modules/||; s|/build$$||' | grep -v -- '-rt-' | sort -V))
+
+.PHONY: check-faults
+check-faults:
+	@$(MAKE) -s -C $(TOP)/tools/nvme-tcp-offload
+	@rc=0; for k in $(FAULT_KVERS); do \
+		$(MAKE) -s -C $(TOP) KVER=$$k modules || { rc=1; continue; }; \
+		$(TOP)/tests/vm/run-suite -s faults -e NTO_STRESS_SECONDS=$(NTO_STRESS_SECONDS) $$k || rc=1; \
+	done; exit $$rc

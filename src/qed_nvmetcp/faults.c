@@ -60,8 +60,11 @@ static ssize_t reset_conn_write(struct file *file, const char __user *ubuf,
 	rc = kstrtou32_from_user(ubuf, count, 0, &handle);
 	if (rc)
 		return rc;
-	if (handle >= SOFT_MAX_CONNS)
+	if (handle >= SOFT_MAX_CONNS) {
+		pr_err("qed_nvmetcp: reset_conn: handle %u out of range (0..%u)\n",
+		       handle, SOFT_MAX_CONNS - 1);
 		return -EINVAL;
+	}
 	mutex_lock(&se->lock);
 	conn = se->conns[handle];
 	if (conn && conn->sock &&
@@ -71,6 +74,9 @@ static ssize_t reset_conn_write(struct file *file, const char __user *ubuf,
 	else
 		rc = -ENOTCONN;
 	mutex_unlock(&se->lock);
+	if (rc)
+		pr_err("qed_nvmetcp: reset_conn: no connected connection %u\n",
+		       handle);
 	return rc ? rc : count;
 }
 
@@ -80,6 +86,47 @@ static const struct file_operations reset_conn_fops = {
 	.write = reset_conn_write,
 	.llseek = noop_llseek,
 };
+
+/* Longest CQE delay delay_ms takes: far past any I/O timeout worth testing. */
+#define SOFT_DELAY_MS_MAX	60000
+
+static int delay_ms_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(*(u32 *)data);
+	return 0;
+}
+
+static int delay_ms_set(void *data, u64 val)
+{
+	if (val > SOFT_DELAY_MS_MAX) {
+		pr_err("qed_nvmetcp: delay_ms %llu out of range (0..%u)\n",
+		       val, SOFT_DELAY_MS_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*(u32 *)data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(delay_ms_fops, delay_ms_get, delay_ms_set, "%llu\n");
+
+/* corrupt_ddgst, fail_icreq: how many of the next events fail. */
+static int count_get(void *data, u64 *val)
+{
+	*val = atomic_read(data);
+	return 0;
+}
+
+static int count_set(void *data, u64 val)
+{
+	/* Negative counts would never run out (atomic_add_unless(-1, 0)). */
+	if (val > INT_MAX) {
+		pr_err("qed_nvmetcp: fault count %llu out of range (0..%d)\n",
+		       val, INT_MAX);
+		return -EINVAL;
+	}
+	atomic_set(data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(count_fops, count_get, count_set, "%llu\n");
 
 static ssize_t stall_sq_read(struct file *file, char __user *ubuf,
 			     size_t count, loff_t *ppos)
@@ -131,10 +178,12 @@ void soft_faults_add(struct soft_eng *se)
 	d = debugfs_create_dir(se->pub.name, faults_root);
 	se->debugfs = d;
 	debugfs_create_bool("null_mode", 0600, d, &se->faults.null_mode);
-	debugfs_create_u32("delay_ms", 0600, d, &se->faults.delay_ms);
-	debugfs_create_atomic_t("corrupt_ddgst", 0600, d,
-				&se->faults.corrupt_ddgst);
-	debugfs_create_atomic_t("fail_icreq", 0600, d, &se->faults.fail_icreq);
+	debugfs_create_file_unsafe("delay_ms", 0600, d, &se->faults.delay_ms,
+				   &delay_ms_fops);
+	debugfs_create_file_unsafe("corrupt_ddgst", 0600, d,
+				   &se->faults.corrupt_ddgst, &count_fops);
+	debugfs_create_file_unsafe("fail_icreq", 0600, d,
+				   &se->faults.fail_icreq, &count_fops);
 	debugfs_create_file("stall_sq", 0600, d, se, &stall_sq_fops);
 	debugfs_create_file("reset_conn", 0200, d, se, &reset_conn_fops);
 	debugfs_create_file("conns", 0400, d, se, &conns_fops);

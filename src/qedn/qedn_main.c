@@ -9,22 +9,48 @@
 #include <linux/blkdev.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "nto_compat.h"
 #include "qedn.h"
 
+/* Longest bound the writable timeouts take: ten minutes. */
+#define QEDN_TIMEOUT_MS_MAX	600000
+
+/* A timeout of 0 would fail every connect or skip every drain: refused. */
+static int qedn_timeout_ms_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+
+	if (kstrtouint(val, 0, &ms) || !ms || ms > QEDN_TIMEOUT_MS_MAX) {
+		pr_err("%s: '%.*s' is not a timeout of 1..%u ms\n", kp->name,
+		       (int)strcspn(val, "\n"), val, QEDN_TIMEOUT_MS_MAX);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = ms;
+	return 0;
+}
+
+static const struct kernel_param_ops qedn_timeout_ms_ops = {
+	.set = qedn_timeout_ms_set,
+	.get = param_get_uint,
+};
+
 unsigned int qedn_connect_timeout_ms = 5000;
-module_param_named(connect_timeout_ms, qedn_connect_timeout_ms, uint, 0644);
+module_param_cb(connect_timeout_ms, &qedn_timeout_ms_ops,
+		&qedn_connect_timeout_ms, 0644);
 MODULE_PARM_DESC(connect_timeout_ms,
 		 "Bound on TCP connect and on the ICReq/ICResp exchange (ms, default 5000)");
 
 unsigned int qedn_drain_timeout_ms = 2000;
-module_param_named(drain_timeout_ms, qedn_drain_timeout_ms, uint, 0644);
+module_param_cb(drain_timeout_ms, &qedn_timeout_ms_ops,
+		&qedn_drain_timeout_ms, 0644);
 MODULE_PARM_DESC(drain_timeout_ms,
 		 "Bound on waiting for task cleanup completions when a queue stops (ms, default 2000)");
 
 unsigned int qedn_terminate_timeout_ms = 2000;
-module_param_named(terminate_timeout_ms, qedn_terminate_timeout_ms, uint, 0644);
+module_param_cb(terminate_timeout_ms, &qedn_timeout_ms_ops,
+		&qedn_terminate_timeout_ms, 0644);
 MODULE_PARM_DESC(terminate_timeout_ms,
 		 "Bound on waiting for connection termination (ms, default 2000)");
 

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# suite: check, e2e
+# suite: check, e2e, faults
 # timeout: 480
 # description: qedn with header and data digests (connected through
-#   /dev/nvme-fabrics, as nvme-cli drops the digest options for tcp_offload):
+#   the project's tool, as nvme-cli drops the digest options for tcp_offload):
 #   fio write+verify passes; digest errors injected by the engine on received
 #   data make qedn fail those commands with a retryable Data Transfer Error
 #   (as nvme-tcp does); nvme-core retries them, fio verify passes.
@@ -12,19 +12,20 @@
 
 require_fio
 
+tool=$NTO_REPO/tools/nvme-tcp-offload/nvme-tcp-offload
+[ -x "$tool" ] || t_skip "tool not built (make -C tools/nvme-tcp-offload)"
+
 t_assert offload_stack_setup
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 faults=/sys/kernel/debug/qed_nvmetcp/soft-lo
 /sbin/modprobe nvme-fabrics
 
 t_cleanup host_disconnect
-opts="transport=tcp_offload,traddr=$T_ADDR,trsvcid=$T_PORT,nqn=$T_NQN"
-opts+=",hdr_digest,data_digest,reconnect_delay=1,ctrl_loss_tmo=60"
-t_log "connect: $opts"
-t_assert sh -c "echo '$opts' >/dev/nvme-fabrics"
+HOST_CTRL=$("$tool" connect -a "$T_ADDR" -s "$T_PORT" -n "$T_NQN" \
+	--hdr-digest --data-digest --reconnect-delay 1 --ctrl-loss-tmo 60)
+t_assert test -n "$HOST_CTRL"
 t_assert wait_for 20 host_ns_dev "$T_NQN" 1
 HOST_NS=$(host_ns_dev "$T_NQN" 1)
-HOST_CTRL=$(host_ctrls "$T_NQN" | head -n 1)
 cat "$faults/conns"
 digests_on() { ! awk '$2 == "connected" && ($12 != 1 || $14 != 1) { bad = 1 } END { exit bad }' "$faults/conns"; }
 t_assert digests_on

@@ -428,21 +428,90 @@ fio_wait_ok() {
 	[ $rc -eq 0 ] && grep -q 'err= 0' "$1"
 }
 
-# fabrics_write OPTIONS: one connect request straight to /dev/nvme-fabrics
-# (for options nvme-cli does not pass); prints OK or the errno name.
-fabrics_write() {
-	python3 - "$1" <<'PYEOF'
+# fio_verify_bg NAME SECONDS [FIO-ARGS...]: crc32c-verified random writes on
+# $HOST_NS in the background for SECONDS (pid in FIO_PID, log in
+# $NTO_RESULTS/fio-NAME.log), each block read back and checked soon after it
+# is written.  Wait for it with fio_wait_ok.
+fio_verify_bg() {
+	local name=$1 secs=$2
+	shift 2
+	fio --name="$name" --filename="$HOST_NS" --ioengine=libaio --direct=1 \
+		--rw=randwrite --bsrange=4k-256k --size=16m --iodepth=16 \
+		--time_based=1 --runtime="$secs" --verify=crc32c --verify_backlog=32 \
+		--verify_fatal=1 --output="$NTO_RESULTS/fio-$name.log" "$@" &
+	FIO_PID=$!
+}
+
+# host_ctrl_state [CTRL]: the state of CTRL (default $HOST_CTRL), or "gone".
+host_ctrl_state() {
+	cat "/sys/class/nvme/${1:-$HOST_CTRL}/state" 2>/dev/null || echo gone
+}
+
+# host_ctrl_live [CTRL]: CTRL (default $HOST_CTRL) is live.
+host_ctrl_live() { [ "$(host_ctrl_state "$@")" = live ]; }
+
+# wait_bounded NAME LIMIT CMD...: like wait_for, and record how long it took
+# as "NAME seconds" in the run's timing file (the recovery times that
+# docs/reliability.md quotes).  Fails, saying so, after LIMIT seconds.
+wait_bounded() {
+	local name=$1 limit=$2 t0 secs rc=0
+	shift 2
+	t0=$(date +%s.%N)
+	wait_for "$limit" "$@" || rc=$?
+	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	echo "$name $secs" >>"$NTO_RESULTS/timing"
+	if [ $rc -ne 0 ]; then
+		t_log "$name: not done within ${limit} s: $*" >&2
+		return 1
+	fi
+	t_log "$name: ${secs} s (bound ${limit} s)"
+}
+
+# hung_task_watch SECONDS: report tasks blocked for SECONDS (check_dmesg
+# then fails on them); faults must not leave anything stuck that long.
+hung_task_watch() {
+	_put "$1" /proc/sys/kernel/hung_task_timeout_secs
+}
+
+# write_errno FILE DATA: DATA in one write(2) to FILE; prints OK or the
+# errno name (EINVAL ...).
+write_errno() {
+	python3 - "$1" "$2" <<'PYEOF'
 import errno, os, sys
 try:
-    fd = os.open("/dev/nvme-fabrics", os.O_RDWR)
+    fd = os.open(sys.argv[1], os.O_WRONLY)
     try:
-        os.write(fd, sys.argv[1].encode())
+        os.write(fd, sys.argv[2].encode())
     finally:
         os.close(fd)
     print("OK")
 except OSError as e:
     print(errno.errorcode.get(e.errno, str(e.errno)))
 PYEOF
+}
+
+# fabrics_write OPTIONS: one connect request straight to /dev/nvme-fabrics
+# (for options nvme-cli does not pass); prints OK or the errno name.
+fabrics_write() {
+	write_errno /dev/nvme-fabrics "$1"
+}
+
+# expect_reject NAME ERRNO REGEX FILE DATA: writing DATA to FILE fails with
+# ERRNO and the kernel logs exactly one line matching REGEX for it (REGEX
+# "-": the kernel logs nothing for this one, only the errno is checked).
+expect_reject() {
+	local name=$1 want=$2 re=$3 file=$4 data=$5 got n
+	dmesg_checkpoint "$name"
+	got=$(write_errno "$file" "$data")
+	_dmesg_since_checkpoint | { grep -v 'nto-harness' || true; } | sed "s/^/    [$name] /"
+	[ "$got" = "$want" ] || t_fail "$name: errno $got, expected $want"
+	if [ "$re" = - ]; then
+		t_pass "$name: $want (no kernel line)"
+		return 0
+	fi
+	n=$(_dmesg_since_checkpoint | grep -cE -- "$re" || true)
+	[ "$n" -eq 1 ] || t_fail "$name: $n kernel lines match '$re', expected 1"
+	t_pass "$name: $want with one clear line"
 }
 
 # unload_offload_modules: rmmod whichever project modules are loaded, in
