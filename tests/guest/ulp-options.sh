@@ -5,8 +5,9 @@
 # description: tcp_offload connect options through qedn on a software engine
 #   over lo: tos reaches the offloaded sockets, host_traddr/host_iface reach
 #   claim_dev (source address used, a foreign interface refused), the
-#   nr_write_queues read/default split, keep_alive_tmo, duplicate_connect
-#   accepted, reset through sysfs reset_controller, and DH-HMAC-CHAP
+#   nr_write_queues read/default split, queue_size with disable_sqflow,
+#   keep_alive_tmo, duplicate_connect accepted, reset through sysfs
+#   reset_controller, and DH-HMAC-CHAP
 #   (host and bidirectional, a wrong key refused) where the kernel has it.
 
 . "$(dirname "$0")/lib.sh"
@@ -25,7 +26,7 @@ host_sockets() {
 	cat "$NTO_RESULTS/ss.out" >&2
 	case "$1" in
 	local) awk '{ print $3 }' "$NTO_RESULTS/ss.out" ;;
-	tos) grep -o 'tos:0x[0-9a-f]*' "$NTO_RESULTS/ss.out" ;;
+	tos) grep -o 'tos:[0-9a-fx]*' "$NTO_RESULTS/ss.out" ;;
 	esac
 }
 
@@ -87,6 +88,14 @@ t_assert test "$(hw_queues)" -eq 2
 t_assert eval '_dmesg_since_checkpoint | grep -q "$HOST_CTRL: mapped 1/1/0 default/read/poll queues"'
 t_assert rw_ok
 t_pass "nr_io_queues=1 nr_write_queues=1: 2 I/O queues mapped 1/1/0"
+t_assert host_disconnect
+
+# --- queue_size sets the I/O queue depth; disable_sqflow is accepted (it
+# only changes a bit in the Connect command the target honours)
+t_assert host_connect tcp_offload --queue-size=64 --disable-sqflow
+t_assert test "$(sysc sqsize)" -eq 63
+t_assert rw_ok
+t_pass "queue_size=64 (sqsize 63) with disable_sqflow"
 t_assert host_disconnect
 
 # --- keep_alive_tmo: the controller runs keep-alive at that period
