@@ -21,7 +21,8 @@ if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
 fi
 
-files=$(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 'compat/*.h' 'compat/probes/*.c')
+files=$(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 'compat/*.h' 'compat/probes/*.c' \
+	'tests/vendor-stub/*.c')
 for f in $files; do
 	out=$("$cp_dir/scripts/checkpatch.pl" --no-tree --quiet --show-types \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,LINUX_VERSION_CODE -f "$f" 2>&1)
