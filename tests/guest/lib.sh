@@ -123,10 +123,13 @@ set -eE -o pipefail
 trap '_t_on_err $? $LINENO' ERR
 trap _t_on_exit EXIT
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.  SECONDS
+# is scaled by NTO_VM_TIMEOUT_SCALE (slow debug kernels, see run-test).
 wait_for() {
 	local limit=$1 i=0
 	shift
+	[ -z "${NTO_VM_TIMEOUT_SCALE:-}" ] ||
+		limit=$(awk -v t="$limit" -v f="$NTO_VM_TIMEOUT_SCALE" 'BEGIN { printf "%d\n", t * f + 0.5 }')
 	until "$@"; do
 		i=$((i + 1))
 		[ $i -lt $((limit * 10)) ] || return 1
@@ -142,7 +145,7 @@ wait_for() {
 NTO_DMESG_PATTERN='BUG:|WARNING:|Oops|KASAN|UBSAN|general protection fault|kernel BUG|'\
 'possible circular locking|inconsistent lock state|lockdep|possible recursive locking|'\
 'hung task|blocked for more than|soft lockup|hard LOCKUP|rcu_.*stall|'\
-'list_(add|del) corruption|refcount_t: |Call Trace:|unreferenced object'
+'list_(add|del) corruption|refcount_t: |Call Trace:|unreferenced object|suspected memory leak'
 
 # dmesg_checkpoint [NOTE]: check_dmesg ignores everything logged before this.
 # Only for tests that put bad lines into the log on purpose.
