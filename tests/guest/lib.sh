@@ -163,6 +163,8 @@ _dmesg_since_checkpoint() {
 # last checkpoint has a bug, warning, oops, lockdep report or hung task.
 check_dmesg() {
 	local pattern=$NTO_DMESG_PATTERN ignore=${NTO_DMESG_IGNORE:-'^$'} log hits
+	# The boot banner of a PROVE_LOCKING kernel, not a report.
+	ignore="RCU lockdep checking is enabled|$ignore"
 	[ -z "${NTO_DMESG_BAD:-}" ] || pattern="$pattern|$NTO_DMESG_BAD"
 	# Fail closed: a checker that cannot read the log must not pass.
 	if ! log=$(_dmesg_since_checkpoint) || [ -z "$log" ]; then
