@@ -14,6 +14,10 @@ DEBUG_SUITES ?= e2e,faults,debug-kernel
 DEBUG_TIMEOUT_SCALE ?= 4
 DEBUG_TESTS ?=
 NTO_VM_LOCK ?= /tmp/nto-vm.lock
+# Under TCG on a busy host the slow kernel misses the stock RCU stall (21 s)
+# and hung-task (60 s, guest-run) deadlines without anything being stuck.
+DEBUG_VM_APPEND ?= rcupdate.rcu_cpu_stall_timeout=90
+DEBUG_HUNG_TASK_SECS ?= 240
 
 .PHONY: debug-kernel check-debug
 
@@ -24,4 +28,6 @@ debug-kernel:
 check-debug: debug-kernel
 	@$(MAKE) --no-print-directory -f $(TOP)/Makefile KVER=$(DEBUG_KVER) modules
 	@NTO_VM_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) NTO_VM_LOCK=$(NTO_VM_LOCK) \
-		$(TOP)/tests/vm/run-suite -s $(DEBUG_SUITES) $(DEBUG_KVER) $(DEBUG_TESTS)
+		NTO_VM_APPEND="$(DEBUG_VM_APPEND) $(NTO_VM_APPEND)" \
+		$(TOP)/tests/vm/run-suite -e NTO_HUNG_TASK_SECS=$(DEBUG_HUNG_TASK_SECS) \
+		-s $(DEBUG_SUITES) $(DEBUG_KVER) $(DEBUG_TESTS)
