@@ -163,8 +163,9 @@ _dmesg_since_checkpoint() {
 # last checkpoint has a bug, warning, oops, lockdep report or hung task.
 check_dmesg() {
 	local pattern=$NTO_DMESG_PATTERN ignore=${NTO_DMESG_IGNORE:-'^$'} log hits
-	# The boot banner of a PROVE_LOCKING kernel, not a report.
-	ignore="RCU lockdep checking is enabled|$ignore"
+	# Not reports: the command line (it may name options such as
+	# rcupdate.rcu_cpu_stall_timeout) and boot banners of debug kernels.
+	ignore="[Cc]ommand line: |RCU lockdep checking is enabled|RCU CPU stall warnings timeout set|$ignore"
 	[ -z "${NTO_DMESG_BAD:-}" ] || pattern="$pattern|$NTO_DMESG_BAD"
 	# Fail closed: a checker that cannot read the log must not pass.
 	if ! log=$(_dmesg_since_checkpoint) || [ -z "$log" ]; then
