@@ -24,6 +24,8 @@ samples=(
 	"INFO: task kworker/u4:1:42 blocked for more than 60 seconds."
 	"watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [fio:42]"
 	"refcount_t: underflow; use-after-free."
+	"kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)"
+	"rcu: INFO: rcu_sched detected stalls on CPUs/tasks:"
 )
 for i in "${!samples[@]}"; do
 	echo "<4>${samples[i]}" >/dev/kmsg
@@ -35,6 +37,10 @@ done
 # Ordinary driver chatter must not trip the checker.
 echo "<6>nvme nvme0: new ctrl: NQN \"nqn.2014-08.org.nvmexpress:nto-test\", addr 127.0.0.1:4420" >/dev/kmsg
 echo "<6>nvme nvme0: Removing ctrl: NQN \"nqn.2014-08.org.nvmexpress:nto-test\"" >/dev/kmsg
+# Nor the banners of a debug kernel, nor a command line naming debug options.
+echo "<6>rcu: 	RCU lockdep checking is enabled." >/dev/kmsg
+echo "<6>	RCU CPU stall warnings timeout set to 90 (rcu_cpu_stall_timeout)." >/dev/kmsg
+echo "<5>Kernel command line: quiet rcupdate.rcu_cpu_stall_timeout=90 lockdep" >/dev/kmsg
 t_assert check_dmesg
 
 # NTO_DMESG_IGNORE excuses a known line, and only that line.

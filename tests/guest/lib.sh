@@ -123,10 +123,13 @@ set -eE -o pipefail
 trap '_t_on_err $? $LINENO' ERR
 trap _t_on_exit EXIT
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.  SECONDS
+# is scaled by NTO_VM_TIMEOUT_SCALE (slow debug kernels, see run-test).
 wait_for() {
 	local limit=$1 i=0
 	shift
+	[ -z "${NTO_VM_TIMEOUT_SCALE:-}" ] ||
+		limit=$(awk -v t="$limit" -v f="$NTO_VM_TIMEOUT_SCALE" 'BEGIN { printf "%d\n", t * f + 0.5 }')
 	until "$@"; do
 		i=$((i + 1))
 		[ $i -lt $((limit * 10)) ] || return 1
@@ -142,7 +145,7 @@ wait_for() {
 NTO_DMESG_PATTERN='BUG:|WARNING:|Oops|KASAN|UBSAN|general protection fault|kernel BUG|'\
 'possible circular locking|inconsistent lock state|lockdep|possible recursive locking|'\
 'hung task|blocked for more than|soft lockup|hard LOCKUP|rcu_.*stall|'\
-'list_(add|del) corruption|refcount_t: |Call Trace:|unreferenced object'
+'list_(add|del) corruption|refcount_t: |Call Trace:|unreferenced object|suspected memory leak'
 
 # dmesg_checkpoint [NOTE]: check_dmesg ignores everything logged before this.
 # Only for tests that put bad lines into the log on purpose.
@@ -160,6 +163,9 @@ _dmesg_since_checkpoint() {
 # last checkpoint has a bug, warning, oops, lockdep report or hung task.
 check_dmesg() {
 	local pattern=$NTO_DMESG_PATTERN ignore=${NTO_DMESG_IGNORE:-'^$'} log hits
+	# Not reports: the command line (it may name options such as
+	# rcupdate.rcu_cpu_stall_timeout) and boot banners of debug kernels.
+	ignore="[Cc]ommand line: |RCU lockdep checking is enabled|RCU CPU stall warnings timeout set|$ignore"
 	[ -z "${NTO_DMESG_BAD:-}" ] || pattern="$pattern|$NTO_DMESG_BAD"
 	# Fail closed: a checker that cannot read the log must not pass.
 	if ! log=$(_dmesg_since_checkpoint) || [ -z "$log" ]; then

@@ -112,7 +112,10 @@ def bzimage_payload(image, what):
     offset, length = struct.unpack_from("<II", image, 0x248)
     payload = image[pm_start + offset:pm_start + offset + length]
     # The build appends the decompressed size as a 32-bit word; a stream
-    # decoder that insists on consuming everything must not see it.
+    # decoder that insists on consuming everything must not see it.  Not to
+    # gzip, whose own trailer already ends with that size.
+    if payload.startswith(b"\x1f\x8b"):
+        return payload
     return payload[:-4] if len(payload) > 4 else payload
 
 
