@@ -41,6 +41,7 @@ help:
 	@echo "make [KVER=..|KDIR=..]   build the three modules into build/<kver>/"
 	@echo "make check               unit tests, style, builds for every kernel, VM tests"
 	@echo "make demo                build and run the end-to-end demo in a VM"
+	@echo "make bench               tcp_offload vs nvme-tcp benchmark in a VM (docs/performance.md)"
 	@echo "make install             modules_install + depmod for KVER"
 	@echo "make clean               remove build/"
 
@@ -85,3 +86,4 @@ distclean: clean
 
 include $(TOP)/mk/tests.mk
 include $(TOP)/mk/packaging.mk
+include $(TOP)/mk/bench.mk
