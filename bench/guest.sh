@@ -280,6 +280,97 @@ _b_null_names() {
 	done
 }
 
+# With BENCH_PERF=1, after the rounds: a system-wide perf profile
+# (cpu-clock, which works under TCG) of one workload on each transport and
+# of the engine null mode, reported by symbol and by command/module.
+B_PERF_WORKLOAD=${BENCH_PERF_WORKLOAD:-rr4k-qd32x2-libaio}
+_b_profile() {
+	local tr dev args out
+	command -v perf >/dev/null || { t_log "no perf: profile skipped"; return 0; }
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	args=$(_b_null_args "$B_PERF_WORKLOAD") || return 1
+	mkdir -p "$BENCH_OUT/perf"
+	for tr in tcp tcp_offload engine_null; do
+		dev=$(_b_dev "${tr/engine_null/tcp_offload}" io null) || return 1
+		[ "$tr" != engine_null ] || _put 1 "$B_ENGINE_DBG/null_mode" || return 1
+		out=$BENCH_OUT/perf/$tr
+		# shellcheck disable=SC2086
+		perf record -q -a -g -e cpu-clock -F 499 -o "$out.data" -- \
+			fio --name=perf --filename="$dev" --direct=1 --time_based \
+			--runtime="$BENCH_RUNTIME" --group_reporting --output-format=json \
+			--output="$out.fio.json" $args >"$out.record.log" 2>&1 || {
+			t_log "perf record on $tr failed" >&2; cat "$out.record.log" >&2; return 1; }
+		[ "$tr" != engine_null ] || _put 0 "$B_ENGINE_DBG/null_mode" || return 1
+		perf report -i "$out.data" --stdio --no-children -g none --percent-limit 0.5 \
+			--sort sym >"$out.sym.txt" 2>/dev/null || return 1
+		perf report -i "$out.data" --stdio --no-children -g none --percent-limit 0.5 \
+			--sort comm,dso >"$out.comm.txt" 2>/dev/null || return 1
+		rm -f "$out.data"
+		t_log "perf $tr: $(grep -m1 -E '^ +[0-9.]+%' "$out.sym.txt")"
+	done
+}
+
+# bench_ab: tcp_offload from two builds of the modules, A=$BENCH_AB_A and
+# B=$BENCH_AB_B (directories with the three .ko files), in one boot: each
+# round loads A, measures, unloads, then B (the order alternates), so that
+# a code change is measured against its base under the same conditions.
+# nvme-tcp runs every round too, as a yardstick for drift.  Records carry
+# the transports "tcp", "tcp_offload-A", "tcp_offload-B", "engine_null-A",
+# "engine_null-B"; bench/report.py --ab compares them.
+B_AB_WORKLOADS=(rr4k-qd1-libaio rr4k-qd32x2-libaio rr4k-qd32x2-uring)
+_b_ab_phase() {
+	local round=$1 v=$2 name args dev
+	NTO_BUILD=$3 load_offload_modules qed_nvmetcp.soft_netdevs=lo >/dev/null || return 1
+	_b_connect tcp_offload io || return 1
+	for name in "${B_AB_WORKLOADS[@]}"; do
+		args=$(_b_null_args "$name") || return 1
+		dev=$(_b_dev tcp_offload io null) || return 1
+		_b_fio "$round" "tcp_offload-$v" "$name" "$dev" "$args" || return 1
+	done
+	name=rr4k-qd1-libaio
+	_put 1 "$B_ENGINE_DBG/null_mode" || return 1
+	_b_fio "$round" "engine_null-$v" "$name" "$dev" "$(_b_null_args "$name")" || return 1
+	_put 0 "$B_ENGINE_DBG/null_mode" || return 1
+	host_disconnect "$(_b_nqn tcp_offload-io)" >/dev/null || return 1
+	unload_offload_modules >/dev/null
+}
+
+bench_ab() {
+	local round v name dev dir
+	if [ ! -d "${BENCH_AB_A:-}" ] || [ ! -d "${BENCH_AB_B:-}" ]; then
+		t_skip "BENCH_AB_A and BENCH_AB_B must name two build directories"
+	fi
+	require_fio
+	mkdir -p "$BENCH_OUT/fio"
+	: >"$BENCH_OUT/manifest.jsonl"
+	_b_sampler_start
+	t_cleanup target_teardown
+	t_cleanup unload_offload_modules
+	t_cleanup bench_disconnect
+	target_setup null "$T_PORT" "$(_b_nqn tcp-io)" >/dev/null || return 1
+	target_setup null "$T_PORT" "$(_b_nqn tcp_offload-io)" >/dev/null || return 1
+	_b_connect tcp io || return 1
+	cat >"$BENCH_OUT/env.json" <<-EOF
+	{"kernel": "$(uname -r)", "cpus": $(nproc), "user_hz": $(getconf CLK_TCK),
+	 "rounds": $BENCH_ROUNDS, "runtime_s": $BENCH_RUNTIME, "ramp_s": $BENCH_RAMP,
+	 "ab": {"A": "$BENCH_AB_A", "B": "$BENCH_AB_B"},
+	 "workloads": [$(printf '"%s",' "${B_AB_WORKLOADS[@]}" | sed 's/,$//')],
+	 "fio": "$(fio --version)", "started": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
+	EOF
+	for round in $(seq "$BENCH_ROUNDS"); do
+		t_log "=== A/B round $round of $BENCH_ROUNDS"
+		for name in "${B_AB_WORKLOADS[@]}"; do
+			dev=$(_b_dev tcp io null) || return 1
+			_b_fio "$round" tcp "$name" "$dev" "$(_b_null_args "$name")" || return 1
+		done
+		for v in $([ $((round % 2)) -eq 1 ] && echo A B || echo B A); do
+			if [ "$v" = A ]; then dir=$BENCH_AB_A; else dir=$BENCH_AB_B; fi
+			_b_ab_phase "$round" "$v" "$dir" || return 1
+		done
+	done
+}
+
 # bench_disconnect: delete every host controller of the bench subsystems.
 bench_disconnect() {
 	local sub rc=0
@@ -326,6 +417,7 @@ bench_main() {
 	 "fio": "$(fio --version)", "nvme_cli": "$(/usr/sbin/nvme version | head -n 1)",
 	 "brd_mb": $T_BRD_MB, "null_gb": $T_NULL_GB,
 	 "workloads": [$(_b_names)], "null_workloads": [$(_b_null_names)],
+	 "perf_workload": "$B_PERF_WORKLOAD",
 	 "started": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
 	EOF
 
@@ -335,5 +427,6 @@ bench_main() {
 		_b_null_round "$round" || return 1
 		_b_batches "$round" || return 1
 	done
+	[ "${BENCH_PERF:-0}" = 0 ] || _b_profile || return 1
 	echo "{\"finished\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}" >"$BENCH_OUT/done.json"
 }

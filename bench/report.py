@@ -231,7 +231,8 @@ def analyse(bench_dir):
             bsum[tag][tr]["n"] = bs[0]["n"]
             bsum[tag][tr]["rounds"] = len(bs)
     return {"env": env, "runs": runs, "batches": batches,
-            "summary": summary, "ratio_range": spread, "batch_summary": bsum}
+            "summary": summary, "ratio_range": spread, "batch_summary": bsum,
+            "perf": perf_tops(bench_dir)}
 
 
 def fmt(x, digits=3):
@@ -362,6 +363,7 @@ def markdown(res, command, plots):
                          f"{k} {v:.1f}" for k, v in list(tops[tr].items())[:5])
                          for tr in TRANSPORTS if tr in tops) + ".")
             L.append("")
+    L.extend(perf_markdown(res))
     L.append("Targets of the issue (ratios of medians):")
     L.append("")
     L.append("| target | wanted | measured | met |")
@@ -372,6 +374,69 @@ def markdown(res, command, plots):
     for p, title in plots:
         L.append(f"![{title}]({p})")
         L.append("")
+    return "\n".join(L)
+
+
+def perf_tops(bench_dir, n=12):
+    """Top lines of the optional perf reports (BENCH_PERF=1)."""
+    out = {}
+    for tr in ("tcp", "tcp_offload", "engine_null"):
+        for kind in ("sym", "comm"):
+            path = os.path.join(bench_dir, "perf", f"{tr}.{kind}.txt")
+            if not os.path.exists(path):
+                continue
+            with open(path) as f:
+                lines = [ln.rstrip() for ln in f if re.match(r"^\s+[0-9.]+%", ln)]
+            out.setdefault(tr, {})[kind] = lines[:n]
+    return out
+
+
+def perf_markdown(res):
+    tops = res.get("perf") or {}
+    if not tops:
+        return []
+    L = [f"Profile (`BENCH_PERF=1`): `perf record -a -g -e cpu-clock` over one "
+         f"{res['env'].get('perf_workload', '')} run per transport; "
+         f"self time, top entries by symbol and by command/module.", ""]
+    for tr in ("tcp", "tcp_offload", "engine_null"):
+        if tr not in tops:
+            continue
+        L.append(f"{LABEL[tr]}:")
+        L.append("")
+        L.append("```")
+        for kind in ("sym", "comm"):
+            L.extend(tops[tr].get(kind, []))
+            L.append("")
+        L[-1] = "```"
+        L.append("")
+    return L
+
+
+def ab_markdown(res, command):
+    """bench_ab output: tcp_offload built from A against B, nvme-tcp as yardstick."""
+    env, s, runs = res["env"], res["summary"], res["runs"]
+    L = [f"A/B in one boot on **{env['kernel']}**: A = `{env['ab']['A']}`, "
+         f"B = `{env['ab']['B']}`, {env['rounds']} round(s) of {env['runtime_s']} s "
+         f"per fio job; medians, and B/A of the medians with the range of the "
+         f"per-round B/A.  Command: `{command}`", "",
+         "| workload | metric | nvme-tcp | A | B | B/A | B/A range |",
+         "|---|---|---:|---:|---:|---:|---|"]
+    rows = [(wl, "tcp_offload") for wl in env["workloads"]] + [("rr4k-qd1-libaio", "engine_null")]
+    for wl, tr in rows:
+        a, b = s[wl][tr + "-A"], s[wl][tr + "-B"]
+        y = s[wl].get("tcp", {}) if tr == "tcp_offload" else {}
+        for k, name in (("iops", "IOPS"), ("lat_mean_us", "lat mean µs"),
+                        ("lat_p99_us", "lat p99 µs"), ("cpu_per_io_us", "CPU µs/IO")):
+            per = {}
+            for r in runs:
+                if r["workload"] == wl and r["transport"] in (tr + "-A", tr + "-B"):
+                    per.setdefault(r["round"], {})[r["transport"][-1]] = r[k]
+            rs = [ratio(v["B"], v["A"]) for v in per.values() if "A" in v and "B" in v]
+            rng = f"{min(rs):.2f}–{max(rs):.2f}" if rs else "n/a"
+            label = wl if tr == "tcp_offload" else wl + " (engine null mode)"
+            L.append(f"| {label} | {name} | {fmt(y.get(k, float('nan')))} | {fmt(a[k])} | "
+                     f"{fmt(b[k])} | {fmt_ratio(ratio(b[k], a[k]))} | {rng} |")
+    L.append("")
     return "\n".join(L)
 
 
@@ -449,7 +514,7 @@ def plots(res, outdir):
     return made
 
 
-def check(res, md):
+def check_data(res):
     env = res["env"]
     for k in ("kernel", "cpus", "rounds", "runtime_s", "workloads"):
         if k not in env:
@@ -486,7 +551,10 @@ def check(res, md):
                 raise BadData(f"connect batch {tag}/{tr}: missing rounds")
             if not got["connect_first_s"] > 0:
                 raise BadData(f"connect batch {tag}/{tr}: connect time {got['connect_first_s']}")
-    for wl in env["workloads"]:
+
+
+def check_md(res, md):
+    for wl in res["env"]["workloads"]:
         if not re.search(rf"^\| {re.escape(wl)} \| [^|]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+× \| [0-9.]+–[0-9.]+ \|$",
                          md, re.M):
             raise BadData(f"summary table has no well-formed row for {wl}")
@@ -516,10 +584,22 @@ def main():
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--no-plots", action="store_true")
+    ap.add_argument("--ab", action="store_true", help="output of bench_ab (tests/guest/bench-ab.sh)")
     a = ap.parse_args()
     try:
         res = analyse(a.bench_dir)
         os.makedirs(a.out, exist_ok=True)
+        if a.ab:
+            md = ab_markdown(res, a.command)
+            os.makedirs(a.out, exist_ok=True)
+            with open(os.path.join(a.out, "ab.md"), "w") as f:
+                f.write(md + "\n")
+            with open(os.path.join(a.out, "ab.json"), "w") as f:
+                json.dump(res, f, indent=1, sort_keys=True)
+            print(md)
+            return 0
+        if a.check:
+            check_data(res)
         made = [] if a.no_plots else plots(res, a.out)
         if a.doc:
             rel = os.path.relpath(a.out, os.path.dirname(os.path.abspath(a.doc)))
@@ -529,7 +609,7 @@ def main():
         res["targets"] = [{"target": n, "wanted": w, "ratio": r, "met": ok}
                           for n, w, r, ok in targets(res)]
         if a.check:
-            check(res, md)
+            check_md(res, md)
         with open(os.path.join(a.out, "results.json"), "w") as f:
             json.dump(res, f, indent=1, sort_keys=True)
             f.write("\n")
