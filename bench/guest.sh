@@ -77,7 +77,7 @@ _b_connect() {
 	nqn=$(_b_nqn "$tr-$kind")
 	[ "$kind" = poll ] && opts=(--nr-io-queues=1 --nr-poll-queues=1)
 	T_NQN=$nqn host_connect "$tr" "${opts[@]}" >/dev/null || return 1
-	wait_for 20 _host_ns_ready "$nqn" 2 || return 1
+	wait_for 20 _host_ns_ready "$nqn" 2 || { t_log "$tr/$kind: no namespace 2" >&2; return 1; }
 	t_log "$tr/$kind: $(host_ctrls "$nqn") $(dmesg | grep -F "$(host_ctrls "$nqn"):" | grep -o 'mapped.*' | tail -n 1)"
 }
 
@@ -348,8 +348,9 @@ bench_ab() {
 	t_cleanup target_teardown
 	t_cleanup unload_offload_modules
 	t_cleanup bench_disconnect
-	target_setup null "$T_PORT" "$(_b_nqn tcp-io)" >/dev/null || return 1
-	target_setup null "$T_PORT" "$(_b_nqn tcp_offload-io)" >/dev/null || return 1
+	T_BRD_MB=16
+	target_setup both "$T_PORT" "$(_b_nqn tcp-io)" >/dev/null || return 1
+	target_setup both "$T_PORT" "$(_b_nqn tcp_offload-io)" >/dev/null || return 1
 	_b_connect tcp io || return 1
 	cat >"$BENCH_OUT/env.json" <<-EOF
 	{"kernel": "$(uname -r)", "cpus": $(nproc), "user_hz": $(getconf CLK_TCK),

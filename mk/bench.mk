@@ -6,7 +6,7 @@
 #              [BENCH_PERF=1]
 
 BENCH_KVER ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||; s|/build$$||' | \
-	grep -v -- '-rt-\|-cloud-' | sort -V | tail -n 1)
+	grep -- '-amd64$$' | grep -v -- '-rt-\|-cloud-' | sort -V | tail -n 1)
 ROUNDS ?= 3
 BENCH_RUNTIME ?= 10
 BENCH_NCTRL ?= 16
