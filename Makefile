@@ -42,6 +42,7 @@ help:
 	@echo "make check               unit tests, style, builds for every kernel, VM tests"
 	@echo "make demo                build and run the end-to-end demo in a VM"
 	@echo "make check-debug         e2e, fault and kmemleak tests on a KASAN/lockdep/kmemleak kernel"
+	@echo "make bench               tcp_offload vs nvme-tcp benchmark in a VM (docs/performance.md)"
 	@echo "make install             modules_install + depmod for KVER"
 	@echo "make clean               remove build/"
 
@@ -87,3 +88,4 @@ distclean: clean
 include $(TOP)/mk/tests.mk
 include $(TOP)/mk/packaging.mk
 include $(TOP)/mk/debug.mk
+include $(TOP)/mk/bench.mk
