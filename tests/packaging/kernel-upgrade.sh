@@ -58,7 +58,7 @@ cleanup() {
 		apt_q purge "$PKG" > /dev/null 2>&1
 	fi
 	if [ $hdr_removed = 1 ]; then
-		apt_q install "$hdr_pkg" > /dev/null 2>&1 || echo "WARNING: could not reinstall $hdr_pkg" >&2
+		apt_q install "${hdr_pkgs[@]}" > /dev/null 2>&1 || echo "WARNING: could not reinstall ${hdr_pkgs[*]}" >&2
 	fi
 	rm -rf "$work"
 }
@@ -82,10 +82,13 @@ else
 fi
 prev_deb=$(ls "$work"/${PKG}_${prev}_all.deb)
 
-# 1. No headers for the new kernel yet.
+# 1. No headers for the new kernel yet.  apt also removes what depends on
+# them (a linux-headers-* metapackage): all of it comes back in step 3.
+mapfile -t hdr_pkgs < <(apt-get -s remove "$hdr_pkg" 2>/dev/null | awk '$1 == "Remv" { print $2 }')
+[ ${#hdr_pkgs[@]} -gt 0 ] || hdr_pkgs=("$hdr_pkg")
 if apt_q remove "$hdr_pkg" > "$log" 2>&1; then
 	hdr_removed=1
-	ok "removed $hdr_pkg (the kernel to come)"
+	ok "removed ${hdr_pkgs[*]} (the kernel to come)"
 else
 	echo "FAIL: apt-get remove $hdr_pkg:"
 	tail -n 20 "$log"
@@ -116,9 +119,9 @@ fi
 
 # 3. The new kernel's headers arrive: DKMS's hook builds for it.
 start=$(date +%s)
-if apt_q install "$hdr_pkg" > "$log" 2>&1; then
+if apt_q install "${hdr_pkgs[@]}" > "$log" 2>&1; then
 	hdr_removed=0
-	ok "apt-get install $hdr_pkg ($(( $(date +%s) - start ))s)"
+	ok "apt-get install ${hdr_pkgs[*]} ($(( $(date +%s) - start ))s)"
 else
 	fail "apt-get install $hdr_pkg:"
 	tail -n 30 "$log"
