@@ -61,7 +61,9 @@ t_assert host_disconnect
 
 # --- host_traddr and host_iface go to claim_dev and steer the connection
 t_assert host_connect tcp_offload --host-traddr=127.0.0.2 --host-iface=lo
-srcs=$(host_sockets local | sed 's/:[0-9]*$//' | sort -u)
+# ss shows a socket bound to a device as ADDR%DEV:PORT (the engine binds
+# its sockets to its netdev); the source address is what counts here.
+srcs=$(host_sockets local | sed -E 's/(%[^:]*)?:[0-9]+$//' | sort -u)
 t_assert test "$srcs" = 127.0.0.2
 t_assert grep -q 'host_traddr=127.0.0.2' "/sys/class/nvme/$HOST_CTRL/address"
 t_assert rw_ok
