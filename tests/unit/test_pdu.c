@@ -7,17 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "nvmetcp_pdu.h"
-
-static int passed, failed;
-
-#define CHECK(cond) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: %s\n", __func__, __LINE__, #cond);	\
-	}								\
-} while (0)
+#include "unit_check.h"
 
 /* Bit-at-a-time reference, independent of the table implementation. */
 static u32 ref_crc32c(const u8 *p, size_t len)
@@ -425,6 +415,5 @@ int main(void)
 	test_r2t();
 	test_term();
 	test_host_types_refused();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_summary();
 }

@@ -12,17 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "taskbuild.h"
-
-static int passed, failed;
-
-#define CHECK(cond) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: %s\n", __func__, __LINE__, #cond);	\
-	}								\
-} while (0)
+#include "unit_check.h"
 
 #define FIELD(v, NAME)	(((v) >> NAME##_SHIFT) & NAME##_MASK)
 
@@ -432,6 +422,5 @@ int main(void)
 	test_icreq(true);
 	test_icreq(false);
 	test_cleanup();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_summary();
 }
