@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$deb" ] || deb=$top/build/pkg/${pkg}_${version}_all.deb
 if [ ${#kvers[@]} = 0 ]; then
-	mapfile -t kvers < <(ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||; s|/build$||' | sort -V)
+	mapfile -t kvers < <(kernels_with_headers)
 fi
 
 [ "$(id -u)" = 0 ] || { echo "skip: needs root (installs and purges $pkg)"; exit 77; }

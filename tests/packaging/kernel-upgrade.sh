@@ -35,15 +35,13 @@ done
 
 [ "$(id -u)" = 0 ] || { echo "skip: needs root (installs packages)"; exit 77; }
 if [ -z "$new" ]; then
-	new=$(ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||; s|/build$||' |
-		grep -v -- '-rt-' | sort -V | tail -n 1)
+	new=$(distro_kernels | grep -v -- '-rt-' | tail -n 1)
 fi
-[ -n "$new" ] || { echo "skip: no kernel with headers"; exit 77; }
+[ -n "$new" ] || { echo "skip: no kernel with headers from a linux-headers package"; exit 77; }
 hdr_pkg=linux-headers-$new
 dpkg-query -W -f='${Status}' "$hdr_pkg" 2>/dev/null | grep -q 'ok installed' ||
 	{ echo "skip: $new's build tree does not come from an installed $hdr_pkg package"; exit 77; }
-mapfile -t others < <(ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||; s|/build$||' |
-	grep -vx -- "$new" | sort -V)
+mapfile -t others < <(kernels_with_headers | grep -vx -- "$new")
 [ ${#others[@]} -gt 0 ] || { echo "skip: needs a second kernel with headers besides $new"; exit 77; }
 if [ ! -f "$deb" ]; then
 	make -C "$TOP" -s deb || { echo "FAIL: make deb"; exit 1; }
