@@ -27,6 +27,8 @@ debug-kernel:
 
 check-debug: debug-kernel
 	@$(MAKE) --no-print-directory -f $(TOP)/Makefile KVER=$(DEBUG_KVER) modules
+	@# e2e-digest and tool-connect connect with the project's tool.
+	@$(MAKE) --no-print-directory -s -C $(TOP)/tools/nvme-tcp-offload
 	@NTO_VM_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) NTO_VM_LOCK=$(NTO_VM_LOCK) \
 		NTO_VM_APPEND="$(DEBUG_VM_APPEND) $(NTO_VM_APPEND)" \
 		$(TOP)/tests/vm/run-suite -e NTO_HUNG_TASK_SECS=$(DEBUG_HUNG_TASK_SECS) \
