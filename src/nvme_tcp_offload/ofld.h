@@ -20,6 +20,7 @@
 /* Bits of nvme_tcp_ofld_queue.ulp_flags */
 enum {
 	NVME_TCP_OFLD_Q_ALLOCATED,	/* create_queue succeeded */
+	NVME_TCP_OFLD_Q_STARTED,	/* Connect sent: stopping must drain */
 	NVME_TCP_OFLD_Q_LIVE,		/* fabrics connect done, not drained */
 };
 

@@ -59,7 +59,8 @@ void nvme_tcp_ofld_stop_queue(struct nvme_tcp_ofld_ctrl_priv *ctrl, int qid)
 
 	/* the timeout handler and teardown may both stop a queue */
 	mutex_lock(&q->stop_lock);
-	if (test_and_clear_bit(NVME_TCP_OFLD_Q_LIVE, &q->ofld.ulp_flags))
+	clear_bit(NVME_TCP_OFLD_Q_LIVE, &q->ofld.ulp_flags);
+	if (test_and_clear_bit(NVME_TCP_OFLD_Q_STARTED, &q->ofld.ulp_flags))
 		ctrl_ops(ctrl)->drain_queue(&q->ofld);
 	mutex_unlock(&q->stop_lock);
 }
@@ -69,8 +70,14 @@ int nvme_tcp_ofld_start_queue(struct nvme_tcp_ofld_ctrl_priv *ctrl, int qid)
 	struct nvme_tcp_ofld_q *q = ctrl->queues[qid];
 	int ret;
 
-	/* live before Connect: the Connect command itself must get through */
-	set_bit(NVME_TCP_OFLD_Q_LIVE, &q->ofld.ulp_flags);
+	/*
+	 * Live only once the target has accepted Connect: until then
+	 * queue_rq lets through nothing but Connect (and authentication),
+	 * which the CONNECTING state admits by itself.  Set earlier, a
+	 * request requeued by error recovery could reach the new
+	 * connection ahead of its Connect.
+	 */
+	set_bit(NVME_TCP_OFLD_Q_STARTED, &q->ofld.ulp_flags);
 	if (qid)
 		ret = nvmf_connect_io_queue(&ctrl->nctrl, qid);
 	else
@@ -79,8 +86,10 @@ int nvme_tcp_ofld_start_queue(struct nvme_tcp_ofld_ctrl_priv *ctrl, int qid)
 		dev_err(ctrl->nctrl.device,
 			"failed to connect queue %d: ret=%d\n", qid, ret);
 		nvme_tcp_ofld_stop_queue(ctrl, qid);
+		return ret;
 	}
-	return ret;
+	set_bit(NVME_TCP_OFLD_Q_LIVE, &q->ofld.ulp_flags);
+	return 0;
 }
 
 void nvme_tcp_ofld_free_io_queues(struct nvme_tcp_ofld_ctrl_priv *ctrl)
