@@ -62,7 +62,8 @@ distro_kernels() {
 
 # check_dkms_installed KVER [VERSION]: DKMS reports VERSION installed for
 # KVER, and the three modules are in updates/dkms with KVER's vermagic, in
-# modules.dep, signed with DKMS's key (where KVER checks signatures), with qedn depending on the other two.
+# modules.dep, signed with DKMS's key (where KVER checks signatures), with
+# qedn depending on the other two.
 check_dkms_installed() {
 	local k=$1 v=${2:-$PKG_VERSION} st m f vm signer deps make_log
 	st=$(dkms status -m "$PKG_NAME" -v "$v" -k "$k" 2>/dev/null)
