@@ -98,20 +98,39 @@ enum {
 	QEDN_TASK_CLEANUP,	/* cleanup WQE posted, cleanup CQE pending */
 };
 
+/*
+ * Segments a task maps into storage of its own (64 KiB of 4 KiB pages);
+ * a larger request gets arrays allocated for it while it is in flight,
+ * as nvme-rdma chains SG tables beyond its inline entries.
+ */
+#define QEDN_INLINE_SGES	16
+
+/**
+ * struct qedn_task_sgl - a task's own mapping storage
+ * @sg:		scatterlist the request's bios are mapped into
+ * @sges:	the same as engine SGEs
+ */
+struct qedn_task_sgl {
+	struct scatterlist sg[QEDN_INLINE_SGES];
+	struct nvmetcp_sge sges[QEDN_INLINE_SGES];
+};
+
 /**
  * struct qedn_task - one command slot of a queue (indexed by tag)
  * @flags:	QEDN_TASK_* bits
  * @itid:	engine task id
  * @req:	request in flight, or NULL
- * @sg:		scatterlist the request's bios are mapped into
- * @sges:	the same as engine SGEs (caps.max_sges entries)
- * @nents:	mapped entries of @sg
+ * @own:	the task's own mapping storage
+ * @sges:	engine SGEs of the request in flight: @own->sges, or an array
+ *		allocated for it, freed once the engine is done with the task
+ *		(its NORMAL or CLEANUP CQE, else when the queue is destroyed)
+ * @nents:	entries of @sges in use
  */
 struct qedn_task {
 	unsigned long flags;
 	u16 itid;
 	struct nvme_tcp_ofld_req *req;
-	struct scatterlist *sg;
+	struct qedn_task_sgl *own;
 	struct nvmetcp_sge *sges;
 	int nents;
 };

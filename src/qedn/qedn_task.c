@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tasks: one slot per command tag of a queue, each with an engine task id
- * (itid), a scatterlist and the engine SGL built from it.  send_req turns a
+ * (itid) and the engine SGL its request is mapped into.  send_req turns a
  * request into a task, a WQE and a doorbell; the CQE turns it back into an
  * NVMe completion.
  */
@@ -41,21 +41,30 @@ static void *qedn_task_ctx(struct qedn_dev *qdev, u16 itid)
 	       (itid % t->num_tids_per_block) * t->size;
 }
 
+/* The engine is done with the task: drop SGEs allocated for its request. */
+static void qedn_task_put_sges(struct qedn_task *task)
+{
+	if (task->own && task->sges != task->own->sges)
+		kfree(task->sges);
+	task->sges = task->own ? task->own->sges : NULL;
+}
+
 static void qedn_task_free(struct qedn_dev *qdev, struct qedn_task *task)
 {
-	if (task->sges)
-		qedn_itid_put(qdev, task->itid);
-	kfree(task->sg);
-	kfree(task->sges);
+	if (!task->own)
+		return;
+	qedn_task_put_sges(task);
+	qedn_itid_put(qdev, task->itid);
+	kfree(task->own);
+	task->own = NULL;
 }
 
 /* ntasks slots plus the ICReq slot; the ICReq needs a tx and an rx SGE. */
 int qedn_tasks_alloc(struct qedn_conn *conn)
 {
 	struct qedn_dev *qdev = conn->qdev;
-	u16 nsges = max_t(u16, qdev->caps.max_sges, 2);
 	u32 i;
-	int itid;
+	int itid, rc = -ENOMEM;
 
 	conn->tasks = kcalloc(conn->ntasks + 1, sizeof(*conn->tasks),
 			      GFP_KERNEL);
@@ -64,28 +73,27 @@ int qedn_tasks_alloc(struct qedn_conn *conn)
 	for (i = 0; i <= conn->ntasks; i++) {
 		struct qedn_task *task = &conn->tasks[i];
 
-		task->sg = kcalloc(nsges, sizeof(*task->sg), GFP_KERNEL);
-		if (!task->sg)
-			goto err;
 		itid = qedn_itid_get(qdev);
 		if (itid < 0) {
 			pr_err("%s: out of engine tasks (%u)\n",
 			       qdev->eng->name, qdev->caps.max_tasks);
+			rc = itid;
 			goto err;
 		}
-		task->itid = itid;
-		task->sges = kcalloc(nsges, sizeof(*task->sges), GFP_KERNEL);
-		if (!task->sges) {
+		task->own = kmalloc(sizeof(*task->own), GFP_KERNEL);
+		if (!task->own) {
 			qedn_itid_put(qdev, itid);
 			goto err;
 		}
+		task->itid = itid;
+		task->sges = task->own->sges;
 	}
 	return 0;
 
 err:
 	conn->ntasks = i;
 	qedn_tasks_free(conn);
-	return -ENOMEM;
+	return rc;
 }
 
 /* Frees slots 0..ntasks (ntasks is the last slot after a partial alloc). */
@@ -144,31 +152,51 @@ int qedn_post_wqe(struct qedn_conn *conn, const struct nvmetcp_wqe *wqe,
 static int qedn_map_data(struct qedn_conn *conn, struct qedn_task *task,
 			 struct request *rq, struct storage_sgl_task_params *sgl)
 {
-	u16 max_sges = conn->qdev->caps.max_sges;
-	struct scatterlist *sg;
+	unsigned int nseg = blk_rq_nr_phys_segments(rq);
+	struct scatterlist *sgt = task->own->sg, *sg;
+	struct nvmetcp_sge *sges = task->own->sges;
 	u32 total = 0;
-	int i;
+	int i, rc = 0;
 
-	sg_init_table(task->sg, max_sges);
-	task->nents = blk_rq_map_sg(rq->q, rq, task->sg);
-	if (task->nents <= 0 || task->nents > max_sges)
+	if (!nseg || nseg > conn->qdev->caps.max_sges)
 		return -EIO;
+	if (nseg > QEDN_INLINE_SGES) {
+		sgt = kmalloc_array(nseg, sizeof(*sgt), GFP_ATOMIC);
+		sges = kmalloc_array(nseg, sizeof(*sges), GFP_ATOMIC);
+		if (!sgt || !sges) {
+			rc = -ENOMEM;	/* the ULP requeues the request */
+			goto out;
+		}
+	}
+	sg_init_table(sgt, nseg);
+	task->nents = blk_rq_map_sg(rq->q, rq, sgt);
+	if (task->nents <= 0 || task->nents > nseg) {
+		rc = -EIO;
+		goto out;
+	}
 
 	sgl->small_mid_sge = false;
-	for_each_sg(task->sg, sg, task->nents, i) {
-		qedn_set_regpair(&task->sges[i].sge_addr, sg_phys(sg));
-		task->sges[i].sge_len = cpu_to_le32(sg->length);
-		task->sges[i].reserved = 0;
+	for_each_sg(sgt, sg, task->nents, i) {
+		qedn_set_regpair(&sges[i].sge_addr, sg_phys(sg));
+		sges[i].sge_len = cpu_to_le32(sg->length);
+		sges[i].reserved = 0;
 		total += sg->length;
 		/* Short middle SGEs force the engine's slow SGL path. */
 		if (i && i < task->nents - 1 && sg->length < PAGE_SIZE)
 			sgl->small_mid_sge = true;
 	}
-	sgl->sgl = task->sges;
-	qedn_set_regpair(&sgl->sgl_phys_addr, qedn_phys(task->sges));
+	task->sges = sges;
+	sgl->sgl = sges;
+	qedn_set_regpair(&sgl->sgl_phys_addr, qedn_phys(sges));
 	sgl->total_buffer_size = total;
 	sgl->num_sges = task->nents;
-	return 0;
+out:
+	/* The scatterlist only served to build the SGEs. */
+	if (sgt != task->own->sg)
+		kfree(sgt);
+	if (rc && sges != task->own->sges)
+		kfree(sges);
+	return rc;
 }
 
 /* The SQE's data pointer: in-capsule offset, or a transport SGL for R2T/C2H. */
@@ -271,6 +299,7 @@ int qedn_send_req(struct nvme_tcp_ofld_req *req)
 	return 0;
 
 err_release:
+	qedn_task_put_sges(task);
 	clear_bit_unlock(QEDN_TASK_ACTIVE, &task->flags);
 	return rc;
 }
@@ -303,6 +332,7 @@ void qedn_task_complete(struct qedn_conn *conn, struct qedn_task *task,
 		nvme_cqe.status = cpu_to_le16(NVME_SC_DATA_XFER_ERROR << 1);
 	}
 	/* The ULP may reuse the tag from inside req_done: free the slot first. */
+	qedn_task_put_sges(task);
 	task->req = NULL;
 	clear_bit_unlock(QEDN_TASK_ACTIVE, &task->flags);
 	nvme_tcp_ofld_req_done(req, &nvme_cqe);
@@ -311,6 +341,7 @@ void qedn_task_complete(struct qedn_conn *conn, struct qedn_task *task,
 /* A CLEANUP CQE; the caller holds the vector lock. */
 void qedn_task_cleaned(struct qedn_conn *conn, struct qedn_task *task)
 {
+	qedn_task_put_sges(task);
 	if (test_and_clear_bit(QEDN_TASK_CLEANUP, &task->flags) &&
 	    atomic_dec_and_test(&conn->cleanups))
 		wake_up(&conn->drain_wq);
