@@ -7,7 +7,8 @@
 #   the target serves connect correctly and then misbehaves once on the I/O
 #   at LBA 2048 (or in every ICResp): bad lengths, HLEN/PDO, data outside
 #   the buffer, unknown CID or type, duplicate or missing completions, bad
-#   R2Ts, odd MAXH2CDATA, digest errors, close mid-PDU.  Pass: the I/O
+#   R2Ts, odd MAXH2CDATA, digest errors, close mid-PDU; and, valid but
+#   hard, every PDU sent in 3-byte pieces.  Pass: the I/O
 #   fails or the controller recovers and the data is right, the guard pages
 #   around the read buffer are untouched, dmesg names the protocol error,
 #   the host never breaks the protocol itself, and at the end the modules
@@ -211,6 +212,7 @@ table=(
 	"r2t-cid|write|bad PDU from controller: R2T for an unknown command|"
 	"hdgst-bad|read|bad PDU from controller: header digest mismatch|hdr_digest"
 	"ddgst-bad|read|data digest error|data_digest"
+	"dribble|ok||hdr_digest,data_digest"
 	"maxh2c-huge|ok||"
 	"maxh2c-min|ok||"
 	"maxh2c-small|refused|bad PDU from controller: field out of range|"

@@ -179,6 +179,7 @@ static const struct mode modes[] = {
 	{ "r2t-cid", AT_IO_WRITE, "R2T for a command id not in flight" },
 	{ "hdgst-bad", AT_IO_READ, "response with a wrong header digest (needs hdr_digest)" },
 	{ "ddgst-bad", AT_IO_READ, "C2HData with a byte flipped after its digest (needs data_digest)" },
+	{ "dribble", NEVER, "every PDU in 3-byte sends (valid; host must reassemble)" },
 	{ "maxh2c-huge", AT_ICRESP, "ICResp MAXH2CDATA 0xfffffffc (valid; host must cope)" },
 	{ "maxh2c-min", AT_ICRESP, "ICResp MAXH2CDATA 4096 (valid; host must split writes)" },
 	{ "maxh2c-small", AT_ICRESP, "ICResp MAXH2CDATA 1024 (invalid)" },
@@ -303,10 +304,12 @@ static int read_full(int fd, void *buf, size_t len)
 
 static int write_full(int fd, const void *buf, size_t len)
 {
+	/* dribble: headers, data and digests split at every third byte */
+	size_t most = is_mode("dribble") ? 3 : SIZE_MAX;
 	const uint8_t *p = buf;
 
 	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		ssize_t n = send(fd, p, len < most ? len : most, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
