@@ -271,7 +271,7 @@ _b_batches() {
 		[ "$round" -eq 1 ] || continue
 		# At most 8 here: 16 two-queue tcp_offload controllers need more
 		# than the software engine's 4096 task ids (qedn takes queue
-		# depth + 1 per queue) and the 13th connect fails with ENOMEM.
+		# depth + 1 per queue) and the 13th connect fails with ENOSPC.
 		_b_batch "$round" "$tr" q2 "$((BENCH_NCTRL < 8 ? BENCH_NCTRL : 8))" "--nr-io-queues=2" || return 1
 	done
 }
@@ -334,28 +334,47 @@ _b_profile() {
 # nvme-tcp runs every round too, as a yardstick for drift.  Records carry
 # the transports "tcp", "tcp_offload-A", "tcp_offload-B", "engine_null-A",
 # "engine_null-B"; bench/report.py --ab compares them.
-B_AB_WORKLOADS=(rr4k-qd1-libaio rr4k-qd32x2-libaio rr4k-qd32x2-uring)
+# BENCH_AB_WORKLOADS (space-separated names of B_WORKLOADS on null_blk)
+# replaces the default three.
+read -r -a B_AB_WORKLOADS <<<"${BENCH_AB_WORKLOADS:-rr4k-qd1-libaio rr4k-qd32x2-libaio rr4k-qd32x2-uring}"
+
+# _b_kind NAME: the controller kind (io or poll) workload NAME runs on.
+_b_kind() {
+	local w name backend kind args
+	for w in "${B_WORKLOADS[@]}"; do
+		IFS='|' read -r name backend kind args <<<"$w"
+		[ "$name" = "$1" ] && echo "$kind" && return 0
+	done
+	return 1
+}
+
 _b_ab_phase() {
-	local round=$1 v=$2 name args dev
+	local round=$1 v=$2 name args dev kind
 	NTO_BUILD=$3 load_offload_modules qed_nvmetcp.soft_netdevs=lo >/dev/null || return 1
-	_b_connect tcp_offload io || return 1
+	for kind in io poll; do
+		_b_connect tcp_offload "$kind" || return 1
+	done
 	for name in "${B_AB_WORKLOADS[@]}"; do
 		args=$(_b_null_args "$name") || return 1
-		dev=$(_b_dev tcp_offload io null) || return 1
+		kind=$(_b_kind "$name") || return 1
+		dev=$(_b_dev tcp_offload "$kind" null) || return 1
 		_b_fio "$round" "tcp_offload-$v" "$name" "$dev" "$args" || return 1
-		_b_dmesg_ok tcp_offload io || return 1
+		_b_dmesg_ok tcp_offload "$kind" || return 1
 	done
 	name=rr4k-qd1-libaio
+	dev=$(_b_dev tcp_offload io null) || return 1
 	_put 1 "$B_ENGINE_DBG/null_mode" || return 1
 	_b_fio "$round" "engine_null-$v" "$name" "$dev" "$(_b_null_args "$name")" || return 1
 	_put 0 "$B_ENGINE_DBG/null_mode" || return 1
 	_b_dmesg_ok tcp_offload io || return 1
-	host_disconnect "$(_b_nqn tcp_offload-io)" >/dev/null || return 1
+	for kind in io poll; do
+		host_disconnect "$(_b_nqn "tcp_offload-$kind")" >/dev/null || return 1
+	done
 	unload_offload_modules >/dev/null
 }
 
 bench_ab() {
-	local round v name dev dir
+	local round v name dev dir sub
 	if [ ! -d "${BENCH_AB_A:-}" ] || [ ! -d "${BENCH_AB_B:-}" ]; then
 		t_skip "BENCH_AB_A and BENCH_AB_B must name two build directories"
 	fi
@@ -367,9 +386,11 @@ bench_ab() {
 	t_cleanup unload_offload_modules
 	t_cleanup bench_disconnect
 	T_BRD_MB=16
-	target_setup both "$T_PORT" "$(_b_nqn tcp-io)" >/dev/null || return 1
-	target_setup both "$T_PORT" "$(_b_nqn tcp_offload-io)" >/dev/null || return 1
+	for sub in tcp-io tcp-poll tcp_offload-io tcp_offload-poll; do
+		target_setup both "$T_PORT" "$(_b_nqn "$sub")" >/dev/null || return 1
+	done
 	_b_connect tcp io || return 1
+	_b_connect tcp poll || return 1
 	cat >"$BENCH_OUT/env.json" <<-EOF
 	{"kernel": "$(uname -r)", "cpus": $(nproc), "user_hz": $(getconf CLK_TCK),
 	 "rounds": $BENCH_ROUNDS, "runtime_s": $BENCH_RUNTIME, "ramp_s": $BENCH_RAMP,
@@ -380,8 +401,9 @@ bench_ab() {
 	for round in $(seq "$BENCH_ROUNDS"); do
 		t_log "=== A/B round $round of $BENCH_ROUNDS"
 		for name in "${B_AB_WORKLOADS[@]}"; do
-			dev=$(_b_dev tcp io null) || return 1
+			dev=$(_b_dev tcp "$(_b_kind "$name")" null) || return 1
 			_b_fio "$round" tcp "$name" "$dev" "$(_b_null_args "$name")" || return 1
+			_b_dmesg_ok tcp "$(_b_kind "$name")" || return 1
 		done
 		for v in $([ $((round % 2)) -eq 1 ] && echo A B || echo B A); do
 			if [ "$v" = A ]; then dir=$BENCH_AB_A; else dir=$BENCH_AB_B; fi
