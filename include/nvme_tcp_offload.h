@@ -110,6 +110,10 @@ struct nvme_tcp_ofld_ctrl {
  * @cmnd_capsule_len:	command capsule size: SQE + in-capsule data allowed
  *			by the target (IOCCSZ * 16 for I/O; for admin SQE +
  *			8 KiB, NVME_TCP_ADMIN_CCSZ, as NVMe/TCP defines it)
+ * @poll:		a blk-mq poll queue: whoever waits for one of its
+ *			commands, the fabrics Connect included, reaps through
+ *			poll_queue(), so the device need not interrupt for
+ *			its completions (it may)
  * @ulp_flags:		ULP-private state bits; do not touch
  */
 struct nvme_tcp_ofld_queue {
@@ -117,6 +121,7 @@ struct nvme_tcp_ofld_queue {
 	u16 qid;
 	u32 depth;
 	u32 cmnd_capsule_len;
+	bool poll;
 	unsigned long ulp_flags;
 };
 
@@ -164,7 +169,9 @@ struct nvme_tcp_ofld_req {
  *			it held (the ULP then cancels those requests itself).
  * @destroy_queue:	release what create_queue allocated; after drain.
  * @poll_queue:		reap completions of a poll queue; returns the number
- *			reaped.  Called from blk-mq polling, must not sleep.
+ *			reaped.  Called from blk-mq polling, from the moment
+ *			the queue's Connect is sent until it is drained;
+ *			must not sleep.
  * @send_req:		hand one command to the device.  Called from
  *			->queue_rq, must not sleep.  0 or an errno; -EAGAIN /
  *			-ENOMEM mean "retry later" (the ULP requeues), any

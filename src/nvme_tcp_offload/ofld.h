@@ -37,6 +37,7 @@ struct nvme_tcp_ofld_qstats {
 	atomic64_t bytes;
 	atomic64_t errors;
 	atomic64_t timeouts;
+	atomic64_t polled;	/* completions poll_queue() reported */
 };
 
 struct nvme_tcp_ofld_q {

@@ -63,16 +63,17 @@ static int nvme_tcp_ofld_queues_show(struct seq_file *m, void *unused)
 	struct nvme_tcp_ofld_ctrl_priv *ctrl = m->private;
 	u32 i;
 
-	seq_puts(m, "qid live commands bytes errors timeouts\n");
+	seq_puts(m, "qid live commands bytes errors timeouts polled\n");
 	for (i = 0; i < ctrl->max_queues; i++) {
 		struct nvme_tcp_ofld_q *q = ctrl->queues[i];
 
-		seq_printf(m, "%u %d %lld %lld %lld %lld\n", i,
+		seq_printf(m, "%u %d %lld %lld %lld %lld %lld\n", i,
 			   test_bit(NVME_TCP_OFLD_Q_LIVE, &q->ofld.ulp_flags),
 			   atomic64_read(&q->stats.cmds),
 			   atomic64_read(&q->stats.bytes),
 			   atomic64_read(&q->stats.errors),
-			   atomic64_read(&q->stats.timeouts));
+			   atomic64_read(&q->stats.timeouts),
+			   atomic64_read(&q->stats.polled));
 	}
 	return 0;
 }

@@ -106,11 +106,20 @@ static int nvme_tcp_ofld_poll(struct blk_mq_hw_ctx *hctx,
 {
 	struct nvme_tcp_ofld_q *q = hctx->driver_data;
 	const struct nvme_tcp_ofld_ops *ops = ctrl_ops(q->ctrl);
+	int n;
 
+	/*
+	 * From the moment Connect is sent, not only once the queue is live:
+	 * the Connect of a poll queue completes through polling, and the
+	 * device need not interrupt for a poll queue.
+	 */
 	if (!ops->poll_queue ||
-	    !test_bit(NVME_TCP_OFLD_Q_LIVE, &q->ofld.ulp_flags))
+	    !test_bit(NVME_TCP_OFLD_Q_STARTED, &q->ofld.ulp_flags))
 		return 0;
-	return ops->poll_queue(&q->ofld);
+	n = ops->poll_queue(&q->ofld);
+	if (n > 0)
+		atomic64_add(n, &q->stats.polled);
+	return n;
 }
 
 static enum blk_eh_timer_return nvme_tcp_ofld_timeout(struct request *rq)

@@ -21,6 +21,10 @@ int nvme_tcp_ofld_alloc_queue(struct nvme_tcp_ofld_ctrl_priv *ctrl, int qid)
 	oq->ctrl = &ctrl->ofld;
 	oq->qid = qid;
 	oq->ulp_flags = 0;
+	/* poll queues come last, after the default and read queues */
+	oq->poll = ctrl->io_queues[HCTX_TYPE_POLL] &&
+		   qid > ctrl->io_queues[HCTX_TYPE_DEFAULT] +
+			 ctrl->io_queues[HCTX_TYPE_READ];
 	if (qid) {
 		oq->depth = ctrl->nctrl.sqsize + 1;
 		oq->cmnd_capsule_len = ctrl->nctrl.ioccsz * 16;

@@ -48,6 +48,8 @@ extern struct workqueue_struct *qedn_wq;
  *		interrupt context (6.1 warns otherwise).
  * @work:	completion processing, queued on fw.cpu by the handler
  * @stopping:	being released: the work must not re-enable the vector
+ * @polled:	the poll queues' vector: never enabled, reaped only by
+ *		poll_queue() and by waits on its queues
  */
 struct qedn_vec {
 	struct qed_nvmetcp_vector fw;
@@ -57,6 +59,7 @@ struct qedn_vec {
 	spinlock_t lock;
 	struct work_struct work;
 	bool stopping;
+	bool polled;
 };
 
 /**
@@ -65,7 +68,10 @@ struct qedn_vec {
  * @eng:	the engine
  * @caps:	engine limits
  * @tasks:	task context memory filled by the engine's start()
- * @vecs:	@nvecs completion vectors
+ * @vecs:	@nvecs interrupt-driven completion vectors, then the poll
+ *		vector if the engine has one to spare
+ * @npoll:	1 if there is such a poll vector, else 0
+ * @poll_vec:	that poll vector, shared by every poll queue, or NULL
  * @conns:	fw_cid -> qedn_conn, for CQEs (RCU-safe lookups)
  * @itid_lock:	protects @itid_map
  * @itid_map:	allocated task ids
@@ -77,6 +83,8 @@ struct qedn_dev {
 	struct qed_nvmetcp_tid tasks;
 	struct qedn_vec *vecs;
 	u16 nvecs;
+	u16 npoll;
+	struct qedn_vec *poll_vec;
 	struct xarray conns;
 	spinlock_t itid_lock;
 	unsigned long *itid_map;
@@ -243,6 +251,8 @@ int qedn_vecs_start(struct qedn_dev *qdev);
 void qedn_vecs_stop(struct qedn_dev *qdev);
 int qedn_poll_queue(struct nvme_tcp_ofld_queue *queue);
 void qedn_vec_fence(struct qedn_vec *vec);
+bool qedn_vec_wait(struct qedn_vec *vec, bool (*done)(void *arg), void *arg,
+		   unsigned int ms);
 
 /* qedn_conn.c */
 int qedn_event_cb(void *context, u8 fw_event_code, void *fw_handle);

@@ -201,10 +201,21 @@ static int qedn_offload(struct qedn_conn *conn)
 	return eng->ops->offload_conn(eng, conn->handle, &p, &conn->sq, conn);
 }
 
+static bool qedn_try_completion(void *done)
+{
+	return try_wait_for_completion(done);
+}
+
 static int qedn_wait(struct qedn_conn *conn, struct completion *done,
 		     unsigned int ms, const char *what)
 {
-	if (!wait_for_completion_timeout(done, msecs_to_jiffies(ms))) {
+	bool ok;
+
+	if (conn->vec->polled)
+		ok = qedn_vec_wait(conn->vec, qedn_try_completion, done, ms);
+	else
+		ok = wait_for_completion_timeout(done, msecs_to_jiffies(ms));
+	if (!ok) {
 		pr_err("%s: queue %u: no %s within %u ms\n", qedn_qname(conn),
 		       conn->ofld.qid, what, ms);
 		return -ETIMEDOUT;
@@ -388,7 +399,11 @@ static void qedn_conn_init(struct qedn_conn *conn)
 	memset((char *)conn + sizeof(conn->ofld), 0,
 	       sizeof(*conn) - sizeof(conn->ofld));
 	conn->qdev = qdev;
-	conn->vec = &qdev->vecs[queue->qid ? (queue->qid - 1) % qdev->nvecs : 0];
+	if (queue->poll && qdev->poll_vec)
+		conn->vec = qdev->poll_vec;
+	else
+		conn->vec = &qdev->vecs[queue->qid ?
+					(queue->qid - 1) % qdev->nvecs : 0];
 	conn->family = qedn_ctrl(queue->ctrl)->route.family;
 	conn->ntasks = qedn_ntasks(queue);
 	spin_lock_init(&conn->sq_lock);
@@ -458,6 +473,20 @@ static void qedn_post_cleanup(struct qedn_conn *conn, struct qedn_task *task)
 	qedn_post_wqe(conn, &wqe, true);
 }
 
+static bool qedn_cleanups_done(void *conn)
+{
+	return !atomic_read(&((struct qedn_conn *)conn)->cleanups);
+}
+
+static bool qedn_drain_wait(struct qedn_conn *conn, unsigned int ms)
+{
+	if (conn->vec->polled)
+		return qedn_vec_wait(conn->vec, qedn_cleanups_done, conn, ms);
+	return wait_event_timeout(conn->drain_wq,
+				  !atomic_read(&conn->cleanups),
+				  msecs_to_jiffies(ms));
+}
+
 void qedn_drain_queue(struct nvme_tcp_ofld_queue *queue)
 {
 	struct qedn_conn *conn = qedn_conn(queue);
@@ -476,8 +505,7 @@ void qedn_drain_queue(struct nvme_tcp_ofld_queue *queue)
 		if (test_bit(QEDN_TASK_ACTIVE, &conn->tasks[i].flags))
 			qedn_post_cleanup(conn, &conn->tasks[i]);
 
-	if (!wait_event_timeout(conn->drain_wq, !atomic_read(&conn->cleanups),
-				msecs_to_jiffies(ms))) {
+	if (!qedn_drain_wait(conn, ms)) {
 		pr_warn("%s: queue %u: %d task cleanups not done within %u ms, aborting the connection\n",
 			qedn_qname(conn), queue->qid,
 			atomic_read(&conn->cleanups), ms);

@@ -124,6 +124,9 @@ static struct qedn_dev *qedn_dev_alloc(struct qed_nvmetcp_engine *eng)
 	if (rc)
 		goto err_free;
 	qdev->nvecs = qedn_num_vectors(qdev, info.num_cqs);
+	/* A vector to spare serves the poll queues, without interrupts. */
+	qdev->npoll = min_t(unsigned int, qdev->caps.num_vectors,
+			    info.num_cqs) > qdev->nvecs;
 	if (!qdev->nvecs || !qdev->caps.max_tasks || !qdev->caps.max_sges ||
 	    !qdev->caps.sq_depth || !qdev->caps.cq_depth) {
 		pr_err("%s: engine reports no vectors, tasks, SGEs or queue depth\n",
@@ -193,8 +196,9 @@ static int qedn_add(struct qed_nvmetcp_client *client,
 		       eng->name, rc);
 		goto err_erase;
 	}
-	pr_info("%s: offload device on %s: %u vectors, %u tasks, max IO %u bytes, %u SGEs\n",
+	pr_info("%s: offload device on %s: %u vectors%s, %u tasks, max IO %u bytes, %u SGEs\n",
 		eng->name, netdev_name(eng->netdev), qdev->nvecs,
+		qdev->npoll ? " and a poll vector" : "",
 		qdev->caps.max_tasks, qdev->caps.max_io_size,
 		qdev->caps.max_sges);
 	return 0;

@@ -4,10 +4,17 @@
  * "MSI-X" handler only queues the vector's work on its CPU; the work (or
  * blk-mq polling) walks the CQ from our consumer to the engine's producer,
  * then re-enables the vector.
+ *
+ * The poll vector, if the engine has one to spare, is never enabled: the
+ * poll queues' completions are reaped by the threads that poll for them
+ * (as nvme-pci's poll queues have no interrupt), with no work item in
+ * between, and by qedn's own waits on those queues.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/slab.h>
 
 #include "qedn.h"
@@ -113,23 +120,54 @@ static void qedn_vec_handler(void *arg)
 	struct qedn_vec *vec = arg;
 	int cpu = vec->fw.cpu;
 
+	/* Armed by vector_setup, the poll vector fires once, then stays off. */
+	if (vec->polled)
+		return;
 	if (cpu_online(cpu))
 		queue_work_on(cpu, qedn_wq, &vec->work);
 	else
 		queue_work(qedn_wq, &vec->work);
 }
 
-int qedn_poll_queue(struct nvme_tcp_ofld_queue *queue)
+static int qedn_vec_reap(struct qedn_vec *vec)
 {
-	struct qedn_vec *vec = qedn_conn(queue)->vec;
 	int n;
 
-	/* The vector's work is at it already: nothing for us to reap. */
-	if (!spin_trylock(&vec->lock))
+	if (vec->polled) {
+		/* Another poller: wait for it, our CQEs may be next. */
+		spin_lock(&vec->lock);
+	} else if (!spin_trylock(&vec->lock)) {
+		/* The vector's work is at it already: nothing for us. */
 		return 0;
+	}
 	n = qedn_vec_process(vec);
 	spin_unlock(&vec->lock);
 	return n;
+}
+
+int qedn_poll_queue(struct nvme_tcp_ofld_queue *queue)
+{
+	return qedn_vec_reap(qedn_conn(queue)->vec);
+}
+
+/*
+ * Wait up to @ms for @done(@arg), which a CQE on @vec brings about.  A
+ * poll queue's vector raises no interrupt: the waiter reaps it itself.
+ */
+bool qedn_vec_wait(struct qedn_vec *vec, bool (*done)(void *arg), void *arg,
+		   unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+
+	for (;;) {
+		if (vec->polled)
+			qedn_vec_reap(vec);
+		if (done(arg))
+			return true;
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(200, 1000);
+	}
 }
 
 /* After return, no CQE processing that started earlier is still running. */
@@ -181,16 +219,17 @@ static void qedn_vec_release(struct qedn_dev *qdev, struct qedn_vec *vec)
 int qedn_vecs_start(struct qedn_dev *qdev)
 {
 	struct qed_nvmetcp_engine *eng = qdev->eng;
-	u16 i;
+	u16 i, n = qdev->nvecs + qdev->npoll;
 	int rc;
 
-	qdev->vecs = kcalloc(qdev->nvecs, sizeof(*qdev->vecs), GFP_KERNEL);
+	qdev->vecs = kcalloc(n, sizeof(*qdev->vecs), GFP_KERNEL);
 	if (!qdev->vecs)
 		return -ENOMEM;
-	for (i = 0; i < qdev->nvecs; i++) {
+	for (i = 0; i < n; i++) {
 		rc = qedn_vec_init(qdev, i);
 		if (rc)
 			goto err;
+		qdev->vecs[i].polled = i >= qdev->nvecs;
 		rc = eng->ops->vector_setup(eng, i, &qdev->vecs[i].fw);
 		if (rc) {
 			pr_err("%s: vector %u setup failed: %d\n",
@@ -198,8 +237,10 @@ int qedn_vecs_start(struct qedn_dev *qdev)
 			qedn_vec_free(&qdev->vecs[i]);
 			goto err;
 		}
-		eng->ops->vector_enable(eng, i);
+		if (!qdev->vecs[i].polled)
+			eng->ops->vector_enable(eng, i);
 	}
+	qdev->poll_vec = qdev->npoll ? &qdev->vecs[qdev->nvecs] : NULL;
 	return 0;
 
 err:
@@ -214,8 +255,9 @@ void qedn_vecs_stop(struct qedn_dev *qdev)
 {
 	u16 i;
 
-	for (i = 0; i < qdev->nvecs; i++)
+	for (i = 0; i < qdev->nvecs + qdev->npoll; i++)
 		qedn_vec_release(qdev, &qdev->vecs[i]);
 	kfree(qdev->vecs);
 	qdev->vecs = NULL;
+	qdev->poll_vec = NULL;
 }
