@@ -102,7 +102,8 @@ struct qedn_ctrl {
 
 /* qedn_task.flags bits */
 enum {
-	QEDN_TASK_ACTIVE,	/* handed to the engine, completion pending */
+	QEDN_TASK_ACTIVE,	/* slot taken by send_req, completion pending */
+	QEDN_TASK_POSTED,	/* its WQE is on the SQ: the engine has it */
 	QEDN_TASK_CLEANUP,	/* cleanup WQE posted, cleanup CQE pending */
 };
 
@@ -267,7 +268,7 @@ void qedn_tasks_free(struct qedn_conn *conn);
 void qedn_task_params(struct qedn_conn *conn, struct qedn_task *task,
 		      struct nvmetcp_task_params *tp, struct nvmetcp_wqe *wqe);
 int qedn_post_wqe(struct qedn_conn *conn, const struct nvmetcp_wqe *wqe,
-		  bool force);
+		  struct qedn_task *task, bool force);
 int qedn_send_req(struct nvme_tcp_ofld_req *req);
 void qedn_task_complete(struct qedn_conn *conn, struct qedn_task *task,
 			const struct nvmetcp_fw_cqe *cqe);

@@ -271,7 +271,7 @@ static int qedn_send_icreq(struct qedn_conn *conn)
 	tp.tx_io_size = sizeof(*icreq);
 	tp.rx_io_size = sizeof(*conn->icresp);
 	conn->qdev->eng->ops->init_icreq_exchange(&tp, icreq, &tx, &rx);
-	return qedn_post_wqe(conn, &wqe, false);
+	return qedn_post_wqe(conn, &wqe, NULL, false);
 }
 
 static int qedn_check_icresp(struct qedn_conn *conn)
@@ -470,7 +470,7 @@ static void qedn_post_cleanup(struct qedn_conn *conn, struct qedn_task *task)
 	atomic_inc(&conn->cleanups);
 	qedn_task_params(conn, task, &tp, &wqe);
 	conn->qdev->eng->ops->init_task_cleanup(&tp);
-	qedn_post_wqe(conn, &wqe, true);
+	qedn_post_wqe(conn, &wqe, NULL, true);
 }
 
 static bool qedn_cleanups_done(void *conn)
@@ -501,8 +501,13 @@ void qedn_drain_queue(struct nvme_tcp_ofld_queue *queue)
 	set_bit(QEDN_CONN_STOPPED, &conn->flags);
 	spin_unlock_bh(&conn->sq_lock);
 
+	/*
+	 * Only tasks whose WQE the engine has: a send_req still on its way
+	 * (the timeout handler drains without quiescing) finds the queue
+	 * stopped and releases its task itself.
+	 */
 	for (i = 0; i < conn->ntasks; i++)
-		if (test_bit(QEDN_TASK_ACTIVE, &conn->tasks[i].flags))
+		if (test_bit(QEDN_TASK_POSTED, &conn->tasks[i].flags))
 			qedn_post_cleanup(conn, &conn->tasks[i]);
 
 	if (!qedn_drain_wait(conn, ms)) {

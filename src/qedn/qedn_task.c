@@ -125,11 +125,12 @@ void qedn_task_params(struct qedn_conn *conn, struct qedn_task *task,
 }
 
 /*
- * Produce one WQE and ring the doorbell.  @force posts on a stopped queue
- * (drain's cleanup WQEs); otherwise a stopped queue refuses.
+ * Produce one WQE and ring the doorbell; @task, if any, is marked POSTED
+ * under the same lock that drain stops the queue with.  @force posts on a
+ * stopped queue (drain's cleanup WQEs); otherwise a stopped queue refuses.
  */
 int qedn_post_wqe(struct qedn_conn *conn, const struct nvmetcp_wqe *wqe,
-		  bool force)
+		  struct qedn_task *task, bool force)
 {
 	struct qed_nvmetcp_engine *eng = conn->qdev->eng;
 	struct nvmetcp_db_data db = {};
@@ -141,6 +142,8 @@ int qedn_post_wqe(struct qedn_conn *conn, const struct nvmetcp_wqe *wqe,
 	}
 	conn->sq.wqes[conn->sq_prod & (conn->sq.depth - 1)] = *wqe;
 	conn->sq_prod++;
+	if (task)
+		set_bit(QEDN_TASK_POSTED, &task->flags);
 	db.sq_prod = cpu_to_le16(conn->sq_prod);
 	/* The WQE (and the task context) must be visible before the producer. */
 	wmb();
@@ -291,7 +294,7 @@ int qedn_send_req(struct nvme_tcp_ofld_req *req)
 	else
 		ops->init_read_io(&tp, &pdu, &pdu.cmd, &sgl);
 
-	rc = qedn_post_wqe(conn, &wqe, false);
+	rc = qedn_post_wqe(conn, &wqe, task, false);
 	if (rc) {
 		task->req = NULL;
 		goto err_release;
@@ -334,6 +337,7 @@ void qedn_task_complete(struct qedn_conn *conn, struct qedn_task *task,
 	/* The ULP may reuse the tag from inside req_done: free the slot first. */
 	qedn_task_put_sges(task);
 	task->req = NULL;
+	clear_bit(QEDN_TASK_POSTED, &task->flags);
 	clear_bit_unlock(QEDN_TASK_ACTIVE, &task->flags);
 	nvme_tcp_ofld_req_done(req, &nvme_cqe);
 }
@@ -341,9 +345,11 @@ void qedn_task_complete(struct qedn_conn *conn, struct qedn_task *task,
 /* A CLEANUP CQE; the caller holds the vector lock. */
 void qedn_task_cleaned(struct qedn_conn *conn, struct qedn_task *task)
 {
+	/* Only the answer to drain's cleanup: the engine let go of the task. */
+	if (!test_and_clear_bit(QEDN_TASK_CLEANUP, &task->flags))
+		return;
 	qedn_task_put_sges(task);
-	if (test_and_clear_bit(QEDN_TASK_CLEANUP, &task->flags) &&
-	    atomic_dec_and_test(&conn->cleanups))
+	if (atomic_dec_and_test(&conn->cleanups))
 		wake_up(&conn->drain_wq);
 }
 
@@ -356,6 +362,7 @@ void qedn_tasks_forget(struct qedn_conn *conn)
 	for (i = 0; i < conn->ntasks; i++) {
 		conn->tasks[i].req = NULL;
 		clear_bit(QEDN_TASK_CLEANUP, &conn->tasks[i].flags);
+		clear_bit(QEDN_TASK_POSTED, &conn->tasks[i].flags);
 		clear_bit(QEDN_TASK_ACTIVE, &conn->tasks[i].flags);
 	}
 }
