@@ -112,8 +112,9 @@ struct nvme_tcp_ofld_ctrl {
  *			8 KiB, NVME_TCP_ADMIN_CCSZ, as NVMe/TCP defines it)
  * @poll:		a blk-mq poll queue: whoever waits for one of its
  *			commands, the fabrics Connect included, reaps through
- *			poll_queue(), so the device need not interrupt for
- *			its completions (it may)
+ *			poll_queue(), and the timeout handler reaps before it
+ *			calls a command late, so the device need not
+ *			interrupt for its completions (it may)
  * @ulp_flags:		ULP-private state bits; do not touch
  */
 struct nvme_tcp_ofld_queue {
@@ -169,9 +170,9 @@ struct nvme_tcp_ofld_req {
  *			it held (the ULP then cancels those requests itself).
  * @destroy_queue:	release what create_queue allocated; after drain.
  * @poll_queue:		reap completions of a poll queue; returns the number
- *			reaped.  Called from blk-mq polling, from the moment
- *			the queue's Connect is sent until it is drained;
- *			must not sleep.
+ *			reaped.  Called from blk-mq polling and the timeout
+ *			handler, from the moment the queue's Connect is sent
+ *			until the queue is stopped; must not sleep.
  * @send_req:		hand one command to the device.  Called from
  *			->queue_rq, must not sleep.  0 or an errno; -EAGAIN /
  *			-ENOMEM mean "retry later" (the ULP requeues), any

@@ -27,8 +27,10 @@ debug-kernel:
 
 check-debug: debug-kernel
 	@$(MAKE) --no-print-directory -f $(TOP)/Makefile KVER=$(DEBUG_KVER) modules
-	@# e2e-digest and tool-connect connect with the project's tool.
+	@# e2e-digest and tool-connect connect with the project's tool,
+	@# ulp-poll reaps late with the io_uring helper.
 	@$(MAKE) --no-print-directory -s -C $(TOP)/tools/nvme-tcp-offload
+	@$(MAKE) --no-print-directory -s -C $(TOP)/tests/uring
 	@NTO_VM_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) NTO_VM_LOCK=$(NTO_VM_LOCK) \
 		NTO_VM_APPEND="$(DEBUG_VM_APPEND) $(NTO_VM_APPEND)" \
 		$(TOP)/tests/vm/run-suite -e NTO_HUNG_TASK_SECS=$(DEBUG_HUNG_TASK_SECS) \

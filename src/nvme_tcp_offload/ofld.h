@@ -37,7 +37,8 @@ struct nvme_tcp_ofld_qstats {
 	atomic64_t bytes;
 	atomic64_t errors;
 	atomic64_t timeouts;
-	atomic64_t polled;	/* completions poll_queue() reported */
+	/* completions poll_queue() reported (may be other queues' too) */
+	atomic64_t polled;
 };
 
 struct nvme_tcp_ofld_q {

@@ -122,6 +122,28 @@ static int nvme_tcp_ofld_poll(struct blk_mq_hw_ctx *hctx,
 	return n;
 }
 
+/*
+ * A poll queue's completion may simply be waiting for a poller (an
+ * io_uring that does not reap for a while): reap it here before calling
+ * it a timeout, as nvme-pci does for its poll queues.
+ */
+static bool nvme_tcp_ofld_timeout_polled(struct nvme_tcp_ofld_q *q,
+					 struct request *rq)
+{
+	const struct nvme_tcp_ofld_ops *ops = ctrl_ops(q->ctrl);
+
+	if (!q->ofld.poll || !ops->poll_queue ||
+	    !test_bit(NVME_TCP_OFLD_Q_STARTED, &q->ofld.ulp_flags))
+		return false;
+	ops->poll_queue(&q->ofld);
+	if (blk_mq_rq_state(rq) == MQ_RQ_IN_FLIGHT)
+		return false;
+	dev_warn(q->ctrl->nctrl.device,
+		 "I/O tag %d QID %d timeout, completion polled\n",
+		 rq->tag, q->ofld.qid);
+	return true;
+}
+
 static enum blk_eh_timer_return nvme_tcp_ofld_timeout(struct request *rq)
 {
 	struct nvme_tcp_ofld_pdu *pdu = blk_mq_rq_to_pdu(rq);
@@ -129,6 +151,8 @@ static enum blk_eh_timer_return nvme_tcp_ofld_timeout(struct request *rq)
 	struct nvme_tcp_ofld_ctrl_priv *ctrl = q->ctrl;
 	int qid = q->ofld.qid;
 
+	if (nvme_tcp_ofld_timeout_polled(q, rq))
+		return BLK_EH_DONE;
 	atomic64_inc(&q->stats.timeouts);
 	dev_warn(ctrl->nctrl.device,
 		 "I/O tag %d (%04x) opcode %#x QID %d timeout\n",
