@@ -441,8 +441,10 @@ fio_wait_ok() {
 fio_verify_bg() {
 	local name=$1 secs=$2
 	shift 2
-	fio --name="$name" --filename="$HOST_NS" --ioengine=libaio --direct=1 \
-		--rw=randwrite --bsrange=4k-256k --size=16m --iodepth=16 \
+	# allow_file_create=0: a device node already gone must fail the job,
+	# not turn into a regular file in /dev that takes the writes.
+	fio --name="$name" --filename="$HOST_NS" --allow_file_create=0 \
+		--ioengine=libaio --direct=1 --rw=randwrite --bsrange=4k-256k --size=16m --iodepth=16 \
 		--time_based=1 --runtime="$secs" --verify=crc32c --verify_backlog=32 \
 		--verify_fatal=1 --output="$NTO_RESULTS/fio-$name.log" "$@" &
 	FIO_PID=$!
