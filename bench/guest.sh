@@ -195,14 +195,24 @@ _b_round() {
 	done
 }
 
-_b_null_args() {
+# _b_field NAME FIELD: FIELD (backend, kind or args) of workload NAME.
+_b_field() {
 	local w name backend kind args
 	for w in "${B_WORKLOADS[@]}"; do
 		IFS='|' read -r name backend kind args <<<"$w"
-		[ "$name" = "$1" ] && echo "$args" && return 0
+		[ "$name" = "$1" ] || continue
+		case $2 in
+		backend) echo "$backend" ;;
+		kind) echo "$kind" ;;
+		args) echo "$args" ;;
+		*) return 1 ;;
+		esac
+		return 0
 	done
 	return 1
 }
+
+_b_null_args() { _b_field "$1" args; }
 
 # Raw null_blk on the guest against tcp_offload with the engine in null mode.
 _b_null_round() {
@@ -339,14 +349,7 @@ _b_profile() {
 read -r -a B_AB_WORKLOADS <<<"${BENCH_AB_WORKLOADS:-rr4k-qd1-libaio rr4k-qd32x2-libaio rr4k-qd32x2-uring}"
 
 # _b_kind NAME: the controller kind (io or poll) workload NAME runs on.
-_b_kind() {
-	local w name backend kind args
-	for w in "${B_WORKLOADS[@]}"; do
-		IFS='|' read -r name backend kind args <<<"$w"
-		[ "$name" = "$1" ] && echo "$kind" && return 0
-	done
-	return 1
-}
+_b_kind() { _b_field "$1" kind; }
 
 _b_ab_phase() {
 	local round=$1 v=$2 name args dev kind
