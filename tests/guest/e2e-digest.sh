@@ -26,9 +26,8 @@ HOST_CTRL=$("$tool" connect -a "$T_ADDR" -s "$T_PORT" -n "$T_NQN" \
 t_assert test -n "$HOST_CTRL"
 t_assert wait_for 20 host_ns_dev "$T_NQN" 1
 HOST_NS=$(host_ns_dev "$T_NQN" 1)
-cat "$faults/conns"
-digests_on() { ! awk '$2 == "connected" && ($12 != 1 || $14 != 1) { bad = 1 } END { exit bad }' "$faults/conns"; }
-t_assert digests_on
+engine_conns
+t_assert engine_digests_on
 
 run_fio() {
 	fio --name="$1" --filename="$HOST_NS" --ioengine=libaio --direct=1 \

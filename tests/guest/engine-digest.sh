@@ -21,9 +21,8 @@ t_log "connect: $opts"
 t_assert sh -c "echo '$opts' >/dev/nvme-fabrics"
 t_assert wait_for 20 _host_ns_ready "$T_NQN" 1
 HOST_NS=$(host_ns_dev "$T_NQN" 1)
-cat "$DBG/conns"
-digests_on() { awk '$2 == "connected" && !($14 == 1 && $16 == 1) { bad = 1 } END { exit bad + 0 }' "$DBG/conns"; }
-t_assert digests_on
+engine_conns
+t_assert engine_digests_on
 
 pat=$NTO_RESULTS/pattern
 dd if=/dev/urandom of="$pat" bs=1M count=4 status=none

@@ -420,6 +420,33 @@ offload_stack_setup() {
 	load_offload_modules qed_nvmetcp.soft_netdevs=lo
 }
 
+# engine_conns [ENGINE]: the software engine's connection list (debugfs
+# "conns", one line per connection: handle, state, then "name value" pairs).
+engine_conns() {
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+	cat "/sys/kernel/debug/qed_nvmetcp/${1:-soft-lo}/conns"
+}
+
+# engine_conn_values NAME [ENGINE]: NAME's value on each connected
+# connection, one per line (nothing if none is connected).
+engine_conn_values() {
+	engine_conns "${2:-soft-lo}" | awk -v f="$1" '$2 == "connected" {
+		for (i = 3; i < NF; i++) if ($i == f) print $(i + 1) }'
+}
+
+# engine_conn_sum NAME [ENGINE]: NAME summed over the connected connections.
+engine_conn_sum() {
+	engine_conn_values "$@" | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+
+# engine_digests_on [ENGINE]: at least one connection is connected, and all
+# connected ones have header and data digests on.
+engine_digests_on() {
+	local v
+	v=$( { engine_conn_values hdgst "$@"; engine_conn_values ddgst "$@"; } | sort -u | tr '\n' ' ')
+	[ "$v" = "1 " ]
+}
+
 # require_fio: skip the test unless fio is installed.
 require_fio() {
 	command -v fio >/dev/null || t_skip "fio not installed"
