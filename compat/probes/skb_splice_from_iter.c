@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* MSG_SPLICE_PAGES (6.5) replaces kernel_sendpage() for zero-copy sends. */
+/*
+ * skb_splice_from_iter() (6.5) is what lets TCP honour MSG_SPLICE_PAGES.
+ * The flag alone says nothing: Debian's 6.1 defines it (to keep it out of
+ * user sendmsg) while its TCP still copies such a message.
+ */
 #include <linux/module.h>
-#include <linux/socket.h>
-int nto_probe(void);
-int nto_probe(void)
+#include <linux/skbuff.h>
+ssize_t nto_probe(struct sk_buff *skb, struct iov_iter *iter);
+ssize_t nto_probe(struct sk_buff *skb, struct iov_iter *iter)
 {
-	return MSG_SPLICE_PAGES;
+	return skb_splice_from_iter(skb, iter, PAGE_SIZE, GFP_KERNEL);
 }
 MODULE_LICENSE("GPL");

@@ -21,6 +21,7 @@
 #ifndef QED_NVMETCP_SOFT_H
 #define QED_NVMETCP_SOFT_H
 
+#include <linux/bvec.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -140,6 +141,8 @@ enum soft_rx_state {
  * @maxh2cdata:	largest H2CData payload, from the ICResp
  * @cpda:	data alignment the controller wants, from the ICResp
  * @is_io:	the fabrics Connect sent on it named an I/O queue (null mode)
+ * @tx_lent:	data bytes sent from the driver's pages without a copy
+ * @tx_copied:	data bytes sent by copying (pages that may not be lent)
  */
 struct soft_conn {
 	struct soft_eng *eng;
@@ -174,6 +177,8 @@ struct soft_conn {
 	u8 cpda;
 	u32 max_send_pdu;
 	bool is_io;
+	u64 tx_lent;
+	u64 tx_copied;
 
 	struct ntp_rx_conf rxc;
 	struct ntp_pdu pdu;
@@ -276,6 +281,8 @@ void soft_tcp_detach(struct soft_conn *conn);
 void soft_tcp_close(struct soft_conn *conn);
 int soft_tcp_send(struct soft_conn *conn, struct kvec *vec, size_t nr,
 		  size_t len, bool more);
+int soft_tcp_lend(struct soft_conn *conn, struct bio_vec *bv, size_t nr,
+		  size_t len, bool more);
 int soft_tcp_recv(struct soft_conn *conn, struct kvec *vec, size_t nr,
 		  size_t len);
 void soft_tcp_reset(struct soft_conn *conn);
@@ -287,6 +294,9 @@ const struct scsi_sge *soft_sgl_resolve(const struct scsi_sgl_params *p,
 					u16 max_sges, u32 *total, u16 *num);
 size_t soft_sgl_kvec(const struct soft_task *task, u32 off, u32 len,
 		     struct kvec *vec, size_t max_vec, u32 *mapped);
+size_t soft_sgl_bvec(const struct soft_task *task, u32 off, u32 len,
+		     struct bio_vec *bv, size_t max_bv, u32 *mapped,
+		     bool *lendable);
 u32 soft_sgl_crc(const struct soft_task *task, u32 crc, u32 off, u32 len);
 
 /* soft_sq.c (WQE consumption and transmit) */

@@ -6,8 +6,10 @@
  * back into kernel pointers here after a sanity check, since a driver bug
  * must not become a wild write.
  */
+#include <linux/bvec.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/net.h>
 #include <linux/uio.h>
 #include "soft.h"
 
@@ -80,6 +82,52 @@ size_t soft_sgl_kvec(const struct soft_task *task, u32 off, u32 len,
 		*mapped += n;
 		len -= n;
 		off = 0;
+	}
+	return nr;
+}
+
+/*
+ * Describe [off, off + len) of the task's buffer page by page with up to
+ * @max_bv entries, for lending the pages to the socket instead of copying
+ * them.  *lendable turns false if a page may not be lent (slab memory, as
+ * in the driver's own small buffers): the caller then copies that range.
+ */
+size_t soft_sgl_bvec(const struct soft_task *task, u32 off, u32 len,
+		     struct bio_vec *bv, size_t max_bv, u32 *mapped,
+		     bool *lendable)
+{
+	size_t nr = 0;
+	u16 i;
+
+	*mapped = 0;
+	*lendable = true;
+	for (i = 0; i < task->num_sges && len && nr < max_bv; i++) {
+		u32 sl = le32_to_cpu(task->sgl[i].sge_len);
+		u64 addr;
+
+		if (off >= sl) {
+			off -= sl;
+			continue;
+		}
+		addr = soft_regpair(&task->sgl[i].sge_addr) + off;
+		sl -= off;
+		off = 0;
+		while (sl && len && nr < max_bv) {
+			u32 in_page = offset_in_page(addr);
+			u32 n = min3(sl, len, (u32)PAGE_SIZE - in_page);
+			struct page *page = pfn_to_page(PHYS_PFN(addr));
+
+			if (!sendpage_ok(page))
+				*lendable = false;
+			bv[nr].bv_page = page;
+			bv[nr].bv_offset = in_page;
+			bv[nr].bv_len = n;
+			nr++;
+			*mapped += n;
+			addr += n;
+			sl -= n;
+			len -= n;
+		}
 	}
 	return nr;
 }

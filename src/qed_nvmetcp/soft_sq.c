@@ -13,6 +13,7 @@
 
 #define SOFT_TX_BUDGET	64
 #define SOFT_TX_VEC	16
+#define SOFT_TX_PAGES	32
 
 static u64 soft_ctx_opaque(const struct e5_nvmetcp_task_context *ctx)
 {
@@ -100,29 +101,47 @@ static void soft_tx_done(struct soft_conn *conn, struct soft_task *task)
 		soft_cq_kick(conn);
 }
 
-/* Send [off, off + len) of the task's buffer, then its digest if any. */
+/*
+ * Send [off, off + len) of the task's buffer, then its digest if any.  The
+ * pages are lent to the socket, as a NIC would DMA them, unless one of a
+ * range is not lendable: that range is copied.
+ */
 static int soft_tx_data(struct soft_conn *conn, struct soft_task *task,
 			u32 off, u32 len, bool ddgst)
 {
+	struct bio_vec bv[SOFT_TX_PAGES];
 	struct kvec vec[SOFT_TX_VEC];
 	u32 crc = NTP_CRC_INIT;
 	u8 dg[NTP_DGST_LEN];
 	struct kvec dv = { .iov_base = dg, .iov_len = sizeof(dg) };
+	bool lendable, more;
+	u64 *sent;
 	u32 mapped;
 	size_t nr;
 	int rc;
 
 	while (len) {
-		nr = soft_sgl_kvec(task, off, len, vec, ARRAY_SIZE(vec),
-				   &mapped);
+		nr = soft_sgl_bvec(task, off, len, bv, ARRAY_SIZE(bv), &mapped,
+				   &lendable);
+		/* A copied range may end earlier: it takes one kvec per SGE. */
+		if (nr && !lendable)
+			nr = soft_sgl_kvec(task, off, mapped, vec,
+					   ARRAY_SIZE(vec), &mapped);
 		if (!nr)
 			return -EFAULT;
 		if (ddgst)
 			crc = soft_sgl_crc(task, crc, off, mapped);
-		rc = soft_tcp_send(conn, vec, nr, mapped,
-				   ddgst || mapped < len);
+		more = ddgst || mapped < len;
+		if (lendable) {
+			rc = soft_tcp_lend(conn, bv, nr, mapped, more);
+			sent = &conn->tx_lent;
+		} else {
+			rc = soft_tcp_send(conn, vec, nr, mapped, more);
+			sent = &conn->tx_copied;
+		}
 		if (rc)
 			return rc;
+		WRITE_ONCE(*sent, *sent + mapped);
 		off += mapped;
 		len -= mapped;
 	}

@@ -250,6 +250,16 @@ int soft_tcp_send(struct soft_conn *conn, struct kvec *vec, size_t nr,
 	return 0;
 }
 
+/* Blocking send of pages lent to the stack, not copied; only tx_work sends. */
+int soft_tcp_lend(struct soft_conn *conn, struct bio_vec *bv, size_t nr,
+		  size_t len, bool more)
+{
+	if (!conn->sock)
+		return -ENOTCONN;
+	return nto_sock_lend_pages(conn->sock, bv, nr, len,
+				   MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+}
+
 /* Non-blocking receive: bytes read, 0 at end of stream, or -errno. */
 int soft_tcp_recv(struct soft_conn *conn, struct kvec *vec, size_t nr,
 		  size_t len)

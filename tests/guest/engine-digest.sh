@@ -33,6 +33,8 @@ t_assert dd if="$pat" of="$HOST_NS" bs=4k count=32 oflag=direct status=none
 t_assert dd if="$HOST_NS" of="$pat.back" bs=4k count=32 iflag=direct status=none
 head -c 131072 "$pat" >"$pat.128k"
 t_assert cmp "$pat.back" "$pat.128k"
+# The written pages were lent to the socket, digested where they lie.
+t_assert test "$(engine_conn_sum tx_lent)" -ge $((4 * 1048576 + 131072))
 t_pass "digested data path verified"
 
 before=$(dmesg | grep -c "data digest error" || true)
