@@ -73,6 +73,7 @@ struct nvme_tcp_ofld_conn_params {
  * @ndev:		the netdev the device sends through (for logging/limits)
  * @ops:		vendor operations, constant for the device's lifetime
  * @num_hw_vectors:	completion vectors; bounds the number of I/O queues
+ *			that complete by interrupt (poll queues come on top)
  * @max_hw_sectors:	largest I/O in 512-byte sectors the device accepts
  *			(the engine's task buffer and SGE limits decide it)
  * @max_segments:	most scatter/gather segments in one I/O

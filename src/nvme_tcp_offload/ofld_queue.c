@@ -132,17 +132,18 @@ out_stop:
 
 /*
  * I/O queues the user asked for, each kind bounded by the CPUs (as
- * nvme-tcp does) and the total by the device's completion vectors.
+ * nvme-tcp does).  The device's completion vectors bound the queues that
+ * complete by interrupt; poll queues come on top, since they are reaped by
+ * polling and need no vector of their own.
  */
 u32 nvme_tcp_ofld_max_io_queues(struct nvmf_ctrl_options *opts,
 				struct nvme_tcp_ofld_dev *dev)
 {
 	u32 cpus = num_online_cpus();
-	u32 nr = min(opts->nr_io_queues, cpus) +
-		 min(opts->nr_write_queues, cpus) +
-		 min(opts->nr_poll_queues, cpus);
+	u32 irq = min(opts->nr_io_queues, cpus) +
+		  min(opts->nr_write_queues, cpus);
 
-	return min(nr, dev->num_hw_vectors);
+	return min(irq, dev->num_hw_vectors) + min(opts->nr_poll_queues, cpus);
 }
 
 #ifdef HAVE_NVMF_SET_IO_QUEUES

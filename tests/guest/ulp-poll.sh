@@ -8,7 +8,8 @@
 #   polling (qedn's poll vector raises no interrupt, so no work item reaps
 #   them first); a polled read that nobody reaps for longer than the I/O
 #   timeout is reaped by the timeout handler ("completion polled"), without
-#   an error recovery; and the kernel log stays clean.
+#   an error recovery; with the default queues, --nr-poll-queues=1 adds a
+#   poll queue on top of them; and the kernel log stays clean.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -49,6 +50,23 @@ t_assert "$LATE" "$HOST_NS" 8
 t_assert dmesg_has 'timeout, completion polled'
 t_assert_fails dmesg_has 'starting error recovery'
 t_pass "a late-reaped polled read completed by the timeout handler's poll"
+t_assert host_disconnect
+
+# Poll queues come on top of the interrupt-driven ones, as on nvme-tcp:
+# the default layout (an I/O queue per CPU, as many as the device has
+# vectors) plus --nr-poll-queues=1 gets its poll queue, the last one.
+t_assert host_connect tcp_offload --nr-poll-queues=1
+ndef=$(nproc)
+[ "$ndef" -lt 16 ] || ndef=16
+t_assert dmesg_has "mapped $ndef/0/1 default/read/poll"
+t_assert fio --name=poll-top --filename="$HOST_NS" --ioengine=io_uring \
+	--hipri=1 --direct=1 --rw=randread --bs=4k --size=4m --iodepth=4 \
+	--output="$NTO_RESULTS/fio-poll-top.log"
+t_assert grep -q 'err= 0' "$NTO_RESULTS/fio-poll-top.log"
+cat "$DBG/$HOST_CTRL/queues"
+top_cmds=$(awk -v q=$((ndef + 1)) '$1 == q { print $3 }' "$DBG/$HOST_CTRL/queues")
+t_assert test "${top_cmds:-0}" -gt 1
+t_pass "$ndef default queues and a poll queue on top ($top_cmds commands on it)"
 
 t_assert host_disconnect
 t_assert unload_offload_modules
