@@ -59,6 +59,21 @@ const struct scsi_sge *soft_sgl_resolve(const struct scsi_sgl_params *p,
 	return sgl;
 }
 
+/* The SGE holding byte @off of the task's buffer; @off becomes its offset in it. */
+static u16 soft_sgl_seek(const struct soft_task *task, u32 *off)
+{
+	u16 i;
+
+	for (i = 0; i < task->num_sges; i++) {
+		u32 sl = le32_to_cpu(task->sgl[i].sge_len);
+
+		if (*off < sl)
+			break;
+		*off -= sl;
+	}
+	return i;
+}
+
 /* Describe [off, off + len) of the task's buffer with up to @max_vec kvecs. */
 size_t soft_sgl_kvec(const struct soft_task *task, u32 off, u32 len,
 		     struct kvec *vec, size_t max_vec, u32 *mapped)
@@ -67,21 +82,15 @@ size_t soft_sgl_kvec(const struct soft_task *task, u32 off, u32 len,
 	u16 i;
 
 	*mapped = 0;
-	for (i = 0; i < task->num_sges && len && nr < max_vec; i++) {
-		u32 sl = le32_to_cpu(task->sgl[i].sge_len);
-		u32 n;
+	for (i = soft_sgl_seek(task, &off);
+	     i < task->num_sges && len && nr < max_vec; i++, off = 0) {
+		u32 n = min(le32_to_cpu(task->sgl[i].sge_len) - off, len);
 
-		if (off >= sl) {
-			off -= sl;
-			continue;
-		}
-		n = min(sl - off, len);
 		vec[nr].iov_base = (u8 *)phys_to_virt(soft_regpair(&task->sgl[i].sge_addr)) + off;
 		vec[nr].iov_len = n;
 		nr++;
 		*mapped += n;
 		len -= n;
-		off = 0;
 	}
 	return nr;
 }
@@ -101,17 +110,11 @@ size_t soft_sgl_bvec(const struct soft_task *task, u32 off, u32 len,
 
 	*mapped = 0;
 	*lendable = true;
-	for (i = 0; i < task->num_sges && len && nr < max_bv; i++) {
-		u32 sl = le32_to_cpu(task->sgl[i].sge_len);
-		u64 addr;
+	for (i = soft_sgl_seek(task, &off);
+	     i < task->num_sges && len && nr < max_bv; i++, off = 0) {
+		u32 sl = le32_to_cpu(task->sgl[i].sge_len) - off;
+		u64 addr = soft_regpair(&task->sgl[i].sge_addr) + off;
 
-		if (off >= sl) {
-			off -= sl;
-			continue;
-		}
-		addr = soft_regpair(&task->sgl[i].sge_addr) + off;
-		sl -= off;
-		off = 0;
 		while (sl && len && nr < max_bv) {
 			u32 in_page = offset_in_page(addr);
 			u32 n = min3(sl, len, (u32)PAGE_SIZE - in_page);
