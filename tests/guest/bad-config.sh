@@ -36,11 +36,6 @@ state() {
 		"$(cat "$DBG/fail_icreq")" "$(cat "$DBG/stall_sq")"
 	printf 'connect_timeout_ms=%s' "$(cat "$PARAM/connect_timeout_ms")"
 }
-slab_kb() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	awk '/^Slab:/ { print $2 }' /proc/meminfo
-}
 
 # One good connect/disconnect first: caches that fill once are not a leak.
 t_assert host_connect tcp_offload

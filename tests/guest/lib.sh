@@ -447,6 +447,13 @@ engine_digests_on() {
 	[ "$v" = "1 " ]
 }
 
+# slab_kb: the kernel's slab in kB (/proc/meminfo) after dropping caches.
+slab_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^Slab:/ { print $2 }' /proc/meminfo
+}
+
 # require_fio: skip the test unless fio is installed.
 require_fio() {
 	command -v fio >/dev/null || t_skip "fio not installed"
