@@ -399,7 +399,8 @@ bench_ab() {
 	 "rounds": $BENCH_ROUNDS, "runtime_s": $BENCH_RUNTIME, "ramp_s": $BENCH_RAMP,
 	 "ab": {"A": "$BENCH_AB_A", "B": "$BENCH_AB_B"},
 	 "workloads": [$(printf '"%s",' "${B_AB_WORKLOADS[@]}" | sed 's/,$//')],
-	 "fio": "$(fio --version)", "started": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
+	 "fio": "$(fio --version)", "clocksource": "$(_b_clocksource)",
+	 "started": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
 	EOF
 	for round in $(seq "$BENCH_ROUNDS"); do
 		t_log "=== A/B round $round of $BENCH_ROUNDS"
@@ -413,6 +414,24 @@ bench_ab() {
 			_b_ab_phase "$round" "$v" "$dir" || return 1
 		done
 	done
+	_b_done
+}
+
+# _b_clocksource: the guest's current clocksource.  Under TCG an HPET read is
+# an emulated MMIO access costing microseconds, and the watchdog may switch
+# from the TSC to the HPET in the middle of a run, which would make the
+# rounds incomparable.  tests/vm/run-test boots guests with tsc=reliable;
+# bench/report.py records the clocksource and --check insists on one
+# cheap clocksource for the whole run.
+_b_clocksource() {
+	cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null ||
+		echo unknown
+}
+
+# _b_done: mark the run complete, with the clocksource it ended on.
+_b_done() {
+	printf '{"finished": "%s", "clocksource": "%s"}\n' \
+		"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(_b_clocksource)" >"$BENCH_OUT/done.json"
 }
 
 # bench_disconnect: delete every host controller of the bench subsystems.
@@ -461,7 +480,7 @@ bench_main() {
 	 "fio": "$(fio --version)", "nvme_cli": "$(/usr/sbin/nvme version | head -n 1)",
 	 "brd_mb": $T_BRD_MB, "null_gb": $T_NULL_GB,
 	 "workloads": [$(_b_names)], "null_workloads": [$(_b_null_names)],
-	 "perf_workload": "$B_PERF_WORKLOAD",
+	 "perf_workload": "$B_PERF_WORKLOAD", "clocksource": "$(_b_clocksource)",
 	 "started": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
 	EOF
 
@@ -472,5 +491,5 @@ bench_main() {
 		_b_batches "$round" || return 1
 	done
 	[ "${BENCH_PERF:-0}" = 0 ] || _b_profile || return 1
-	echo "{\"finished\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}" >"$BENCH_OUT/done.json"
+	_b_done
 }

@@ -179,6 +179,9 @@ def ratio(a, b):
 
 def analyse(bench_dir):
     env = load_json(os.path.join(bench_dir, "env.json"))
+    done = os.path.join(bench_dir, "done.json")
+    if os.path.exists(done):
+        env["clocksource_end"] = load_json(done).get("clocksource")
     user_hz = env.get("user_hz", 100)
     samples = load_samples(bench_dir)
     runs, batches = [], []
@@ -274,12 +277,36 @@ def targets(res):
     return out
 
 
+# Clocksources a guest reads without an emulated device access.
+CHEAP_CLOCKSOURCES = ("tsc", "kvm-clock")
+
+
+def clocksource_note(env):
+    """The run's clocksource, flagged when it changed or is unknown."""
+    start, end = env.get("clocksource"), env.get("clocksource_end")
+    if start is None:
+        return "not recorded"
+    if end is not None and end != start:
+        return f"**{start}, then {end}: the watchdog switched it during the run**"
+    return start
+
+
+def check_clocksource(env):
+    start, end = env.get("clocksource"), env.get("clocksource_end")
+    if start not in CHEAP_CLOCKSOURCES:
+        raise BadData(f"clocksource {start}: want one of {', '.join(CHEAP_CLOCKSOURCES)} "
+                      "(the bench tests boot with tsc=reliable)")
+    if end != start:
+        raise BadData(f"clocksource changed during the run: {start} -> {end}")
+
+
 def markdown(res, command, plots):
     env, s, bs = res["env"], res["summary"], res["batch_summary"]
     L = []
     L.append(f"Kernel **{env['kernel']}**, {env['cpus']} vCPUs (QEMU TCG), "
              f"{env['rounds']} round(s) of {env['runtime_s']} s per fio job, "
-             f"{env['fio']}, {env['nvme_cli']}; run started {env['started']}.")
+             f"{env['fio']}, {env['nvme_cli']}, clocksource {clocksource_note(env)}; "
+             f"run started {env['started']}.")
     L.append("")
     L.append(f"Command: `{command}`")
     L.append("")
@@ -417,7 +444,8 @@ def ab_markdown(res, command):
     env, s, runs = res["env"], res["summary"], res["runs"]
     L = [f"A/B in one boot on **{env['kernel']}**: A = `{env['ab']['A']}`, "
          f"B = `{env['ab']['B']}`, {env['rounds']} round(s) of {env['runtime_s']} s "
-         f"per fio job; medians, and B/A of the medians with the range of the "
+         f"per fio job, clocksource {clocksource_note(env)}; "
+         f"medians, and B/A of the medians with the range of the "
          f"per-round B/A.  Command: `{command}`", "",
          "| workload | metric | nvme-tcp | A | B | B/A | B/A range |",
          "|---|---|---:|---:|---:|---:|---|"]
@@ -521,6 +549,7 @@ def check_data(res):
             raise BadData(f"env.json has no {k}")
     if not env["workloads"]:
         raise BadData("no workloads")
+    check_clocksource(env)
     rounds = env["rounds"]
     s = res["summary"]
     for wl in env["workloads"]:
