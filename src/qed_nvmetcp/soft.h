@@ -26,7 +26,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include <linux/xarray.h>
+#include <linux/hashtable.h>
 #include <linux/net.h>
 #include <linux/qed/qed_nvmetcp_if.h>
 #include "qed_nvmetcp_engine.h"
@@ -40,6 +40,13 @@
 #define SOFT_MAX_VECTORS	16
 #define SOFT_SQ_DEPTH		4096
 #define SOFT_CQ_DEPTH		16384
+/*
+ * Buckets of a connection's cccid table: 64, two commands a bucket on a
+ * full 128-deep queue.  A fixed table needs no allocation per command; an
+ * xarray allocated and freed nodes as the cids (tag plus generation
+ * counter, spread over 16 bits) moved on, 7 % of all samples in null mode.
+ */
+#define SOFT_CID_HASH_BITS	6
 /*
  * Largest data in one H2CData PDU we ever send, whatever MAXH2CDATA says.
  * A whole I/O: Linux nvmet-tcp checks the data digest of an R2T's data over
@@ -98,6 +105,7 @@ struct soft_task {
 	u16 ttag;
 	u32 r2t_next;
 	struct list_head r2t_entry;
+	struct hlist_node cid_node;
 	bool tx_busy;
 	bool rx_busy;
 	bool cleanup_pending;
@@ -132,10 +140,10 @@ enum soft_rx_state {
 /**
  * struct soft_conn - one offloaded connection
  * @lock:	protects tasks of this connection, @r2t_list, @cq_backlog,
- *		@cid_map and @state transitions
+ *		@cid_hash and @state transitions
  * @sq_prod:	last producer published by the doorbell
  * @sq_cons:	next WQE tx_work reads (tx_work only)
- * @cid_map:	cccid -> active struct soft_task
+ * @cid_hash:	cccid -> active struct soft_task (@cid_node)
  * @rxc:	what rx accepts (digests, IC done, max data)
  * @rx_*:	receive state machine (rx_work only)
  * @maxh2cdata:	largest H2CData payload, from the ICResp
@@ -166,7 +174,7 @@ struct soft_conn {
 	struct work_struct term_work;
 	bool abortive;
 
-	struct xarray cid_map;
+	DECLARE_HASHTABLE(cid_hash, SOFT_CID_HASH_BITS);
 	struct list_head r2t_list;
 	struct list_head cq_backlog;
 	struct soft_task *ic_task;
@@ -189,6 +197,19 @@ struct soft_conn {
 	u32 rx_crc;
 	u8 rx_hdr[NTP_HDR_BUF];
 };
+
+/* The connection's active task with @cccid, or NULL. */
+static inline struct soft_task *soft_cid_find(struct soft_conn *conn,
+					      u16 cccid)
+{
+	struct soft_task *task;
+
+	lockdep_assert_held(&conn->lock);
+	hash_for_each_possible(conn->cid_hash, task, cid_node, cccid)
+		if (task->cccid == cccid)
+			return task;
+	return NULL;
+}
 
 /**
  * struct soft_vec - a completion vector: the driver's FW CQ + status block

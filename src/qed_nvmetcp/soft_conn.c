@@ -36,7 +36,7 @@ int soft_acquire_conn(struct qed_nvmetcp_engine *eng, u32 *handle,
 	INIT_WORK(&conn->term_work, soft_term_work);
 	INIT_LIST_HEAD(&conn->r2t_list);
 	INIT_LIST_HEAD(&conn->cq_backlog);
-	xa_init(&conn->cid_map);
+	hash_init(conn->cid_hash);
 	conn->state = SOFT_CONN_ACQUIRED;
 
 	mutex_lock(&se->lock);
@@ -78,8 +78,8 @@ static void soft_conn_forget_all(struct soft_conn *conn)
 			soft_task_forget(conn, &se->tasks[i]);
 	conn->ic_task = NULL;
 	conn->rx_task = NULL;
+	WARN_ON_ONCE(!hash_empty(conn->cid_hash));
 	spin_unlock(&conn->lock);
-	xa_destroy(&conn->cid_map);
 }
 
 static void soft_term_work(struct work_struct *work)

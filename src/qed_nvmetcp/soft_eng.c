@@ -187,6 +187,7 @@ struct qed_nvmetcp_engine *soft_eng_create(struct net_device *netdev)
 		se->tasks[i].itid = i;
 		INIT_LIST_HEAD(&se->tasks[i].r2t_entry);
 		INIT_LIST_HEAD(&se->tasks[i].cq_entry);
+		INIT_HLIST_NODE(&se->tasks[i].cid_node);
 	}
 	for (i = 0; i < SOFT_MAX_VECTORS; i++) {
 		se->vecs[i].eng = se;

@@ -48,10 +48,6 @@ static int soft_rx_proto(struct soft_conn *conn, const char *why)
 	return SOFT_RX_PROTO;
 }
 
-static struct soft_task *soft_rx_lookup(struct soft_conn *conn, u16 cid)
-{
-	return xa_load(&conn->cid_map, cid);
-}
 
 static int soft_rx_icresp(struct soft_conn *conn)
 {
@@ -97,7 +93,7 @@ static int soft_rx_r2t(struct soft_conn *conn)
 	const char *bad = NULL;
 
 	spin_lock(&conn->lock);
-	task = soft_rx_lookup(conn, pdu->cid);
+	task = soft_cid_find(conn, pdu->cid);
 	if (!task || task->type != NVMETCP_TASK_TYPE_HOST_WRITE)
 		bad = "R2T for an unknown command";
 	else if (pdu->offset != task->r2t_next ||
@@ -126,7 +122,7 @@ static int soft_rx_c2h(struct soft_conn *conn)
 	const char *bad = NULL;
 
 	spin_lock(&conn->lock);
-	task = soft_rx_lookup(conn, pdu->cid);
+	task = soft_cid_find(conn, pdu->cid);
 	if (!task || task->type != NVMETCP_TASK_TYPE_HOST_READ)
 		bad = "C2HData for an unknown command";
 	else if (pdu->offset != task->done ||
@@ -156,7 +152,9 @@ static int soft_rx_pdu(struct soft_conn *conn)
 		rc = soft_rx_icresp(conn);
 		break;
 	case NTP_RSP:
-		task = soft_rx_lookup(conn, conn->pdu.cid);
+		spin_lock(&conn->lock);
+		task = soft_cid_find(conn, conn->pdu.cid);
+		spin_unlock(&conn->lock);
 		if (!task)
 			return soft_rx_proto(conn, "response for an unknown command");
 		soft_task_complete(conn, task, conn->rx_hdr + NTP_OFF_CQE);

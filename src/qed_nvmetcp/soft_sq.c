@@ -43,10 +43,8 @@ void soft_cqe_fill(struct soft_conn *conn, struct soft_task *task,
 /* Called with conn->lock held: the task leaves the connection. */
 void soft_task_forget(struct soft_conn *conn, struct soft_task *task)
 {
-	if (task->state == SOFT_TASK_ACTIVE &&
-	    task->type != NVMETCP_TASK_TYPE_INIT_CONN_REQUEST &&
-	    xa_load(&conn->cid_map, task->cccid) == task)
-		xa_erase(&conn->cid_map, task->cccid);
+	if (!hlist_unhashed(&task->cid_node))
+		hash_del(&task->cid_node);
 	list_del_init(&task->r2t_entry);
 	if (conn->ic_task == task)
 		conn->ic_task = NULL;
@@ -151,6 +149,16 @@ static int soft_tx_data(struct soft_conn *conn, struct soft_task *task,
 	return soft_tcp_send(conn, &dv, 1, sizeof(dg), false);
 }
 
+/* Called with conn->lock held: map @cccid to @task, unless it is in use. */
+static int soft_cid_add(struct soft_conn *conn, struct soft_task *task,
+			u16 cccid)
+{
+	if (soft_cid_find(conn, cccid))
+		return -EBUSY;
+	hash_add(conn->cid_hash, &task->cid_node, cccid);
+	return 0;
+}
+
 /*
  * Read the task context into the engine's view of the task; the task must
  * be idle (its previous CQE posted) or the driver reused a busy itid.
@@ -194,7 +202,7 @@ static int soft_task_start(struct soft_conn *conn, struct soft_task *task,
 		else
 			conn->ic_task = task;
 	} else {
-		rc = xa_insert(&conn->cid_map, cccid, task, GFP_ATOMIC);
+		rc = soft_cid_add(conn, task, cccid);
 	}
 	if (!rc) {
 		task->conn = conn;
