@@ -312,7 +312,9 @@ _b_null_names() {
 B_PERF_WORKLOAD=${BENCH_PERF_WORKLOAD:-rr4k-qd32x2-libaio}
 _b_profile() {
 	local tr dev args out
-	command -v perf >/dev/null || { t_log "no perf: profile skipped"; return 0; }
+	command -v perf >/dev/null || {
+		t_log "BENCH_PERF=1 but no perf in the guest (tools/install-deps installs linux-perf)" >&2
+		return 1; }
 	echo -1 >/proc/sys/kernel/perf_event_paranoid
 	echo 0 >/proc/sys/kernel/kptr_restrict
 	args=$(_b_null_args "$B_PERF_WORKLOAD") || return 1
@@ -332,6 +334,10 @@ _b_profile() {
 			--sort sym >"$out.sym.txt" 2>/dev/null || return 1
 		perf report -i "$out.data" --stdio --no-children -g none --percent-limit 0.5 \
 			--sort comm,dso >"$out.comm.txt" 2>/dev/null || return 1
+		# Inclusive time per symbol: report.py picks the entry points
+		# (work functions, syscalls, softirq) to say who spends it.
+		perf report -i "$out.data" --stdio --children -g none --percent-limit 0.3 \
+			--sort sym >"$out.children.txt" 2>/dev/null || return 1
 		rm -f "$out.data"
 		t_log "perf $tr: $(grep -m1 -E '^ +[0-9.]+%' "$out.sym.txt")"
 	done
@@ -480,7 +486,7 @@ bench_main() {
 	 "fio": "$(fio --version)", "nvme_cli": "$(/usr/sbin/nvme version | head -n 1)",
 	 "brd_mb": $T_BRD_MB, "null_gb": $T_NULL_GB,
 	 "workloads": [$(_b_names)], "null_workloads": [$(_b_null_names)],
-	 "perf_workload": "$B_PERF_WORKLOAD", "clocksource": "$(_b_clocksource)",
+	 "perf": ${BENCH_PERF:-0}, "perf_workload": "$B_PERF_WORKLOAD", "clocksource": "$(_b_clocksource)",
 	 "started": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
 	EOF
 

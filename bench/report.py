@@ -404,16 +404,25 @@ def markdown(res, command, plots):
     return "\n".join(L)
 
 
+# Where a CPU's time enters the code that spends it: work functions (the
+# kworkers' share split by who queued them; soft_vec_irq is the software
+# engine's "MSI-X"), system calls (fio), softirq and the idle loop.  Matched against the inclusive ("children") report.
+ENTRY_POINT = re.compile(r"\] (\w+_work|(?!_raw_spin)\w+_irq|__x64_sys_\w+|"
+                         r"net_rx_action|handle_softirqs|__do_softirq|do_idle)$")
+
+
 def perf_tops(bench_dir, n=12):
     """Top lines of the optional perf reports (BENCH_PERF=1)."""
     out = {}
     for tr in ("tcp", "tcp_offload", "engine_null"):
-        for kind in ("sym", "comm"):
+        for kind in ("sym", "comm", "children"):
             path = os.path.join(bench_dir, "perf", f"{tr}.{kind}.txt")
             if not os.path.exists(path):
                 continue
             with open(path) as f:
                 lines = [ln.rstrip() for ln in f if re.match(r"^\s+[0-9.]+%", ln)]
+            if kind == "children":
+                lines = [ln for ln in lines if ENTRY_POINT.search(ln)]
             out.setdefault(tr, {})[kind] = lines[:n]
     return out
 
@@ -424,14 +433,16 @@ def perf_markdown(res):
         return []
     L = [f"Profile (`BENCH_PERF=1`): `perf record -a -g -e cpu-clock` over one "
          f"{res['env'].get('perf_workload', '')} run per transport; "
-         f"self time, top entries by symbol and by command/module.", ""]
+         f"self time, top entries by symbol and by command/module; then the "
+         f"entry points (work functions, system calls, softirq, idle) with their "
+         f"inclusive time (children, self).", ""]
     for tr in ("tcp", "tcp_offload", "engine_null"):
         if tr not in tops:
             continue
         L.append(f"{LABEL[tr]}:")
         L.append("")
         L.append("```")
-        for kind in ("sym", "comm"):
+        for kind in ("sym", "comm", "children"):
             L.extend(tops[tr].get(kind, []))
             L.append("")
         L[-1] = "```"
@@ -550,6 +561,8 @@ def check_data(res):
     if not env["workloads"]:
         raise BadData("no workloads")
     check_clocksource(env)
+    if env.get("perf"):
+        check_perf(res["perf"])
     rounds = env["rounds"]
     s = res["summary"]
     for wl in env["workloads"]:
@@ -580,6 +593,15 @@ def check_data(res):
                 raise BadData(f"connect batch {tag}/{tr}: missing rounds")
             if not got["connect_first_s"] > 0:
                 raise BadData(f"connect batch {tag}/{tr}: connect time {got['connect_first_s']}")
+
+
+def check_perf(tops):
+    """With BENCH_PERF=1, every transport has all three reports, and the
+    inclusive one names at least one entry point (ENTRY_POINT)."""
+    for tr in ("tcp", "tcp_offload", "engine_null"):
+        for kind in ("sym", "comm", "children"):
+            if not tops.get(tr, {}).get(kind):
+                raise BadData(f"perf profile of {tr}: no {kind} report lines")
 
 
 def check_md(res, md):

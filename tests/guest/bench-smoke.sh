@@ -3,13 +3,14 @@
 # suite: check
 # timeout: 420
 # description: one short round of the benchmark harness (bench/guest.sh,
-#   1 s per fio job, 1-controller batches) and bench/report.py --check on
-#   its output: every workload has results for both transports, the
+#   1 s per fio job, 1-controller batches, the perf profile) and
+#   bench/report.py --check on its output: every workload has results for
+#   both transports, the profile has its three reports per transport, the
 #   summary JSON and the Markdown table are well formed.  Checks the
 #   harness, never the performance.
 
 . "$(dirname "$0")/lib.sh"
-export ROUNDS=1 BENCH_RUNTIME=1 BENCH_RAMP=0 BENCH_NCTRL=1 T_BRD_MB_BENCH=32
+export ROUNDS=1 BENCH_RUNTIME=1 BENCH_RAMP=0 BENCH_NCTRL=1 T_BRD_MB_BENCH=32 BENCH_PERF=1
 . "$NTO_REPO/bench/guest.sh"
 
 t_assert bench_main
