@@ -406,7 +406,8 @@ def markdown(res, command, plots):
 
 # Where a CPU's time enters the code that spends it: work functions (the
 # kworkers' share split by who queued them; soft_vec_irq is the software
-# engine's "MSI-X"), system calls (fio), softirq and the idle loop.  Matched against the inclusive ("children") report.
+# engine's "MSI-X"), system calls (fio), softirq and the idle loop.
+# Matched against the inclusive ("children") report.
 ENTRY_POINT = re.compile(r"\] (\w+_work|(?!_raw_spin)\w+_irq|__x64_sys_\w+|"
                          r"net_rx_action|handle_softirqs|__do_softirq|do_idle)$")
 

@@ -48,7 +48,6 @@ static int soft_rx_proto(struct soft_conn *conn, const char *why)
 	return SOFT_RX_PROTO;
 }
 
-
 static int soft_rx_icresp(struct soft_conn *conn)
 {
 	struct nvmetcp_icresp_mdata *md;
