@@ -18,6 +18,11 @@ module_param(soft_netdevs, charp, 0444);
 MODULE_PARM_DESC(soft_netdevs,
 		 "comma-separated netdevs to create software engines on at load");
 
+unsigned int soft_vectors;
+module_param(soft_vectors, uint, 0444);
+MODULE_PARM_DESC(soft_vectors,
+		 "completion vectors of each software engine, 1-16 (default 0: one per online CPU plus one, at most 16)");
+
 struct workqueue_struct *soft_wq;
 
 /* Every listed netdev must work, or the load fails naming the culprit. */
@@ -51,6 +56,11 @@ static int __init qed_nvmetcp_init(void)
 {
 	int rc;
 
+	if (soft_vectors > SOFT_MAX_VECTORS) {
+		pr_err("qed_nvmetcp: soft_vectors=%u: at most %u\n",
+		       soft_vectors, SOFT_MAX_VECTORS);
+		return -EINVAL;
+	}
 	/*
 	 * Block I/O depends on progress of this queue: it must have a rescuer
 	 * (memory reclaim) and run before ordinary work (high priority).

@@ -272,6 +272,7 @@ static inline struct soft_eng *to_soft(struct qed_nvmetcp_engine *eng)
 }
 
 extern struct workqueue_struct *soft_wq;
+extern unsigned int soft_vectors;
 extern const struct qed_nvmetcp_engine_ops soft_eng_ops;
 
 /* soft_eng.c */

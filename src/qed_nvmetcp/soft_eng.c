@@ -177,7 +177,8 @@ struct qed_nvmetcp_engine *soft_eng_create(struct net_device *netdev)
 		.max_io_size = SOFT_MAX_IO_SIZE,
 		.max_sges = SOFT_MAX_SGES,
 		/* one per CPU, and one a driver may keep for poll queues */
-		.num_vectors = min_t(u32, num_online_cpus() + 1,
+		.num_vectors = soft_vectors ?:
+			       min_t(u32, num_online_cpus() + 1,
 				     SOFT_MAX_VECTORS),
 		.sq_depth = SOFT_SQ_DEPTH,
 		.cq_depth = SOFT_CQ_DEPTH,

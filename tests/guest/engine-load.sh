@@ -3,8 +3,8 @@
 # suite: check
 # timeout: 180
 # description: qed_nvmetcp software engines: created at load from
-#   soft_netdevs=lo, a missing or downed netdev is refused with a clear
-#   message, /sys/kernel/qed_nvmetcp/{add,remove} work at runtime, an engine
+#   soft_netdevs=lo, a missing or downed netdev or too many soft_vectors
+#   is refused with a clear message, /sys/kernel/qed_nvmetcp/{add,remove} work at runtime, an engine
 #   goes away with its netdev (NETDEV_UNREGISTER), debugfs knobs exist, and
 #   the module unloads without kernel warnings.
 
@@ -39,7 +39,7 @@ done
 t_assert test -z "$(cat "$DBG/soft-lo/conns")"
 t_assert unload
 
-# 2. a netdev that does not exist, and one that is down
+# 2. a netdev that does not exist, one that is down, too many vectors
 t_assert_fails load qed_nvmetcp.soft_netdevs=nto-nosuch0
 t_assert dmesg_has "qed_nvmetcp: netdev nto-nosuch0 not found"
 t_assert_fails test -d /sys/module/qed_nvmetcp
@@ -52,6 +52,9 @@ else
 	t_log "no dummy netdev support: down/unregister checks skipped"
 	have_dummy=0
 fi
+t_assert_fails load qed_nvmetcp.soft_netdevs=lo qed_nvmetcp.soft_vectors=17
+t_assert dmesg_has "qed_nvmetcp: soft_vectors=17: at most 16"
+t_assert_fails test -d /sys/module/qed_nvmetcp
 
 # 3. runtime add/remove
 t_assert load
