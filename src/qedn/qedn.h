@@ -41,13 +41,17 @@ extern struct workqueue_struct *qedn_wq;
  * @qdev:	owning device
  * @idx:	vector index in the engine
  * @cons:	next CQE to process (free running, masked with depth - 1)
- * @lock:	serializes CQE processing between the work item and polling,
- *		and fences queue teardown against in-flight processing.  Only
- *		taken in process context and never with bottom halves off:
- *		polled bios from the bio alloc cache must complete outside
- *		interrupt context (6.1 warns otherwise).
- * @work:	completion processing, queued on fw.cpu by the handler
- * @stopping:	being released: the work must not re-enable the vector
+ * @lock:	serializes CQE processing between the handler, the work and
+ *		polling, and fences queue teardown against in-flight
+ *		processing.  Taken with interrupts off, as the handler may
+ *		run in hard interrupt context; except on the poll vector,
+ *		whose polled bios from the bio alloc cache must complete with
+ *		interrupts on and outside interrupt context (6.1 warns).
+ * @work:	completion processing on fw.cpu, for @shared_with_poll
+ * @stopping:	being released: the handler and the work must not
+ *		re-enable the vector
+ * @shared_with_poll: a poll queue completes here (no spare poll vector):
+ *		the handler defers to @work, out of interrupt context
  * @polled:	the poll queues' vector: never enabled, reaped only by
  *		poll_queue() and by waits on its queues
  */
@@ -59,6 +63,7 @@ struct qedn_vec {
 	spinlock_t lock;
 	struct work_struct work;
 	bool stopping;
+	bool shared_with_poll;
 	bool polled;
 };
 
@@ -252,6 +257,7 @@ int qedn_vecs_start(struct qedn_dev *qdev);
 void qedn_vecs_stop(struct qedn_dev *qdev);
 int qedn_poll_queue(struct nvme_tcp_ofld_queue *queue);
 void qedn_vec_fence(struct qedn_vec *vec);
+void qedn_vec_add_poll_queue(struct qedn_vec *vec);
 bool qedn_vec_wait(struct qedn_vec *vec, bool (*done)(void *arg), void *arg,
 		   unsigned int ms);
 

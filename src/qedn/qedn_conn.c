@@ -404,6 +404,8 @@ static void qedn_conn_init(struct qedn_conn *conn)
 	else
 		conn->vec = &qdev->vecs[queue->qid ?
 					(queue->qid - 1) % qdev->nvecs : 0];
+	if (queue->poll && conn->vec != qdev->poll_vec)
+		qedn_vec_add_poll_queue(conn->vec);
 	conn->family = qedn_ctrl(queue->ctrl)->route.family;
 	conn->ntasks = qedn_ntasks(queue);
 	spin_lock_init(&conn->sq_lock);

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Completion vectors: a FW CQ and a status block per vector.  The engine's
- * "MSI-X" handler only queues the vector's work on its CPU; the work (or
- * blk-mq polling) walks the CQ from our consumer to the engine's producer,
- * then re-enables the vector.
+ * "MSI-X" handler walks the CQ from our consumer to the engine's producer,
+ * completing each command to the ULP, then re-enables the vector: as
+ * nvme-pci reaps in its interrupt handler.  The work per CQE is a lookup
+ * and the completion; a work item in between would add a wake-up and a
+ * context switch to every interrupt.
  *
  * The poll vector, if the engine has one to spare, is never enabled: the
  * poll queues' completions are reaped by the threads that poll for them
- * (as nvme-pci's poll queues have no interrupt), with no work item in
- * between, and by qedn's own waits on those queues.
+ * (as nvme-pci's poll queues have no interrupt), with nothing in between,
+ * and by qedn's own waits on those queues.  Without a spare vector, poll
+ * queues share interrupt-driven vectors, and those vectors complete from a
+ * work item on their CPU: a polled bio may come from the per-CPU bio
+ * cache, which 6.1 refuses to take back in interrupt context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -101,17 +106,23 @@ static int qedn_vec_process(struct qedn_vec *vec)
 	return n;
 }
 
-static void qedn_vec_work(struct work_struct *work)
+/* Catch up with the engine, then re-arm the vector. */
+static void qedn_vec_service(struct qedn_vec *vec)
 {
-	struct qedn_vec *vec = container_of(work, struct qedn_vec, work);
 	struct qed_nvmetcp_engine *eng = vec->qdev->eng;
+	unsigned long flags;
 
-	spin_lock(&vec->lock);
+	spin_lock_irqsave(&vec->lock, flags);
 	qedn_vec_process(vec);
-	spin_unlock(&vec->lock);
+	spin_unlock_irqrestore(&vec->lock, flags);
 	/* Fires the handler again if CQEs arrived since the producer read. */
 	if (!READ_ONCE(vec->stopping))
 		eng->ops->vector_enable(eng, vec->idx);
+}
+
+static void qedn_vec_work(struct work_struct *work)
+{
+	qedn_vec_service(container_of(work, struct qedn_vec, work));
 }
 
 /* The engine's "MSI-X": atomic context, vector already disabled. */
@@ -123,25 +134,42 @@ static void qedn_vec_handler(void *arg)
 	/* Armed by vector_setup, the poll vector fires once, then stays off. */
 	if (vec->polled)
 		return;
+	if (!READ_ONCE(vec->shared_with_poll)) {
+		qedn_vec_service(vec);
+		return;
+	}
 	if (cpu_online(cpu))
 		queue_work_on(cpu, qedn_wq, &vec->work);
 	else
 		queue_work(qedn_wq, &vec->work);
 }
 
+/* A poll queue without a poll vector of its own completes on @vec. */
+void qedn_vec_add_poll_queue(struct qedn_vec *vec)
+{
+	WRITE_ONCE(vec->shared_with_poll, true);
+}
+
 static int qedn_vec_reap(struct qedn_vec *vec)
 {
+	unsigned long flags;
 	int n;
 
 	if (vec->polled) {
-		/* Another poller: wait for it, our CQEs may be next. */
+		/*
+		 * Another poller: wait for it, our CQEs may be next.  Nothing
+		 * else takes this vector's lock in interrupt context.
+		 */
 		spin_lock(&vec->lock);
-	} else if (!spin_trylock(&vec->lock)) {
-		/* The vector's work is at it already: nothing for us. */
-		return 0;
+		n = qedn_vec_process(vec);
+		spin_unlock(&vec->lock);
+		return n;
 	}
+	/* The handler or the work is at it already: nothing for us. */
+	if (!spin_trylock_irqsave(&vec->lock, flags))
+		return 0;
 	n = qedn_vec_process(vec);
-	spin_unlock(&vec->lock);
+	spin_unlock_irqrestore(&vec->lock, flags);
 	return n;
 }
 
@@ -173,8 +201,8 @@ bool qedn_vec_wait(struct qedn_vec *vec, bool (*done)(void *arg), void *arg,
 /* After return, no CQE processing that started earlier is still running. */
 void qedn_vec_fence(struct qedn_vec *vec)
 {
-	spin_lock(&vec->lock);
-	spin_unlock(&vec->lock);
+	spin_lock_irq(&vec->lock);
+	spin_unlock_irq(&vec->lock);
 }
 
 static void qedn_vec_free(struct qedn_vec *vec)
@@ -208,7 +236,7 @@ static int qedn_vec_init(struct qedn_dev *qdev, u16 idx)
 
 static void qedn_vec_release(struct qedn_dev *qdev, struct qedn_vec *vec)
 {
-	/* A running work item must not re-enable a vector being released. */
+	/* A running handler or work must not re-enable a vector being released. */
 	WRITE_ONCE(vec->stopping, true);
 	flush_work(&vec->work);
 	qdev->eng->ops->vector_release(qdev->eng, vec->idx);
