@@ -16,13 +16,15 @@
 # Knobs (environment): ROUNDS (3), BENCH_RUNTIME seconds per fio job (10),
 # BENCH_RAMP seconds of fio ramp-up not measured (2), BENCH_NCTRL
 # controllers in the connect/memory batches (16), BENCH_ONLY (space-separated
-# workload names; default all).
+# workload names; default all), BENCH_FIO_ARGS (added to every fio job and
+# recorded with it, e.g. "--cpus_allowed=0" to pin; default none).
 
 BENCH_ROUNDS=${ROUNDS:-3}
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}
 BENCH_RAMP=${BENCH_RAMP:-2}
 BENCH_NCTRL=${BENCH_NCTRL:-16}
 BENCH_ONLY=${BENCH_ONLY:-}
+BENCH_FIO_ARGS=${BENCH_FIO_ARGS:-}
 BENCH_OUT=${BENCH_OUT:-$NTO_RESULTS/bench}
 
 # Keep-alive timeout of the bench controllers.  In engine null mode the
@@ -133,6 +135,7 @@ _b_iops() {
 # system-wide CPU ticks around it.
 _b_fio() {
 	local round=$1 tr=$2 wl=$3 dev=$4 args=$5 out c0 c1 t0 t1 rc=0
+	args+=${BENCH_FIO_ARGS:+ $BENCH_FIO_ARGS}
 	out=fio/r$round-$tr-$wl.json
 	c0=$(_b_cpu)
 	t0=$EPOCHREALTIME
