@@ -4,9 +4,10 @@
 # timeout: 180
 # description: qed_nvmetcp software engines: created at load from
 #   soft_netdevs=lo, a missing or downed netdev or too many soft_vectors
-#   is refused with a clear message, /sys/kernel/qed_nvmetcp/{add,remove} work at runtime, an engine
-#   goes away with its netdev (NETDEV_UNREGISTER), debugfs knobs exist, and
-#   the module unloads without kernel warnings.
+#   is refused with a clear message, /sys/kernel/qed_nvmetcp/{add,remove}
+#   work at runtime, an engine goes away with its netdev
+#   (NETDEV_UNREGISTER), debugfs knobs exist, and the module unloads
+#   without kernel warnings.
 
 . "$(dirname "$0")/lib.sh"
 
