@@ -126,6 +126,22 @@ _b_sampler_stop() {
 	B_SAMPLER=
 }
 
+# _b_calib: seconds a fixed piece of CPU work takes (50000 512-byte reads of
+# /dev/zero written to /dev/null: system calls and small copies, like the
+# I/O path; ~0.2 s on an unloaded host).  Under TCG the guest runs only as
+# fast as the host gives it CPU time, and anything else running on the host
+# slows every transport down ~2x for as long as it runs.  Taken before and
+# after each fio job, it lets bench/report.py tell the jobs that ran on a
+# disturbed guest from the others (BENCH_CALIB_COUNT changes the work).
+B_CALIB_COUNT=${BENCH_CALIB_COUNT:-50000}
+_b_calib() {
+	local t0 t1
+	t0=$EPOCHREALTIME
+	dd if=/dev/zero of=/dev/null bs=512 count="$B_CALIB_COUNT" status=none || return 1
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }'
+}
+
 # Total IOPS of a fio JSON result (read + write + trim).
 _b_iops() {
 	awk -F: '/"iops" :/ { gsub(/[ ,]/, "", $2); s += $2 } END { printf "%.0f", s }' "$1"
@@ -134,9 +150,10 @@ _b_iops() {
 # _b_fio ROUND TRANSPORT WORKLOAD DEV FIO-ARGS: one fio run with the
 # system-wide CPU ticks around it.
 _b_fio() {
-	local round=$1 tr=$2 wl=$3 dev=$4 args=$5 out c0 c1 t0 t1 rc=0
+	local round=$1 tr=$2 wl=$3 dev=$4 args=$5 out c0 c1 t0 t1 k0 k1 rc=0
 	args+=${BENCH_FIO_ARGS:+ $BENCH_FIO_ARGS}
 	out=fio/r$round-$tr-$wl.json
+	k0=$(_b_calib) || return 1
 	c0=$(_b_cpu)
 	t0=$EPOCHREALTIME
 	# shellcheck disable=SC2086  # args is a word list by design
@@ -147,13 +164,14 @@ _b_fio() {
 		$args >"$BENCH_OUT/fio/r$round-$tr-$wl.stderr" 2>&1 || rc=$?
 	t1=$EPOCHREALTIME
 	c1=$(_b_cpu)
+	k1=$(_b_calib) || return 1
 	if [ $rc -ne 0 ]; then
 		t_log "fio $wl on $tr failed (exit $rc):" >&2
 		cat "$BENCH_OUT/fio/r$round-$tr-$wl.stderr" >&2
 		return 1
 	fi
-	_b_record "\"kind\":\"fio\",\"round\":$round,\"transport\":\"$tr\",\"workload\":\"$wl\",\"device\":\"$dev\",\"fio\":\"$out\",\"args\":$(_b_json_str "$args"),\"t0\":$t0,\"t1\":$t1,\"cpu0\":$c0,\"cpu1\":$c1"
-	t_log "r$round $tr $wl: $(_b_iops "$BENCH_OUT/$out") IOPS"
+	_b_record "\"kind\":\"fio\",\"round\":$round,\"transport\":\"$tr\",\"workload\":\"$wl\",\"device\":\"$dev\",\"fio\":\"$out\",\"args\":$(_b_json_str "$args"),\"t0\":$t0,\"t1\":$t1,\"cpu0\":$c0,\"cpu1\":$c1,\"calib_s\":[$k0,$k1]"
+	t_log "r$round $tr $wl: $(_b_iops "$BENCH_OUT/$out") IOPS (calibration $k0 s, $k1 s)"
 }
 
 # _b_dmesg_ok TRANSPORT KIND: the kernel log is clean after a run.  One
@@ -406,6 +424,7 @@ bench_ab() {
 	cat >"$BENCH_OUT/env.json" <<-EOF
 	{"kernel": "$(uname -r)", "cpus": $(nproc), "user_hz": $(getconf CLK_TCK),
 	 "rounds": $BENCH_ROUNDS, "runtime_s": $BENCH_RUNTIME, "ramp_s": $BENCH_RAMP,
+	 "calib_count": $B_CALIB_COUNT,
 	 "ab": {"A": "$BENCH_AB_A", "B": "$BENCH_AB_B"},
 	 "workloads": [$(printf '"%s",' "${B_AB_WORKLOADS[@]}" | sed 's/,$//')],
 	 "fio": "$(fio --version)", "clocksource": "$(_b_clocksource)",
@@ -485,6 +504,7 @@ bench_main() {
 	{"kernel": "$(uname -r)", "cpus": $(nproc), "user_hz": $(getconf CLK_TCK),
 	 "mem_kib": $(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo),
 	 "rounds": $BENCH_ROUNDS, "runtime_s": $BENCH_RUNTIME, "ramp_s": $BENCH_RAMP,
+	 "calib_count": $B_CALIB_COUNT,
 	 "nctrl": $BENCH_NCTRL,
 	 "fio": "$(fio --version)", "nvme_cli": "$(/usr/sbin/nvme version | head -n 1)",
 	 "brd_mb": $T_BRD_MB, "null_gb": $T_NULL_GB,

@@ -129,8 +129,66 @@ def fio_metrics(rec, bench_dir, user_hz, samples):
         "cpu_window": cpu_window,
         "wall_s": rec["t1"] - rec["t0"],
         "fio_runtime_s": runtime,
+        # The slower of the calibrations around the job (bench/guest.sh
+        # _b_calib); runs from before they were recorded have none.
+        "calib_s": max(rec["calib_s"]) if rec.get("calib_s") else None,
     }
     return m
+
+
+# A fio job whose calibration took more than DISTURBED times the median
+# calibration of the whole run ran on a guest slowed down by something on
+# the host.  Measured: a clean guest's calibrations stay within ~1.5x of
+# each other's fastest, and a host busy with two CPU hogs roughly doubled
+# them (and halved nvme-tcp's IOPS).
+DISTURBED = 1.3
+
+
+def mark_disturbed(runs):
+    """Set r["disturbed"] on every run; return the reference calibration
+    (the median over the run) or None when no job recorded one."""
+    cal = [r["calib_s"] for r in runs if r.get("calib_s") is not None]
+    ref = statistics.median(cal) if cal else None
+    for r in runs:
+        c = r.get("calib_s")
+        r["disturbed"] = ref is not None and c is not None and c > DISTURBED * ref
+    return ref
+
+
+def paired_ratios(runs, wl, base, other, k):
+    """Per-round ratios other/base of metric k for workload wl (the two ran
+    back to back in each round): (all rounds, rounds with neither job
+    disturbed)."""
+    per = {}
+    for r in runs:
+        if r["workload"] == wl and r["transport"] in (base, other):
+            per.setdefault(r["round"], {})[r["transport"]] = r
+    every, clean = [], []
+    for n in sorted(per):
+        p = per[n]
+        if base not in p or other not in p:
+            continue
+        q = ratio(p[other][k], p[base][k])
+        every.append(q)
+        if not p[base]["disturbed"] and not p[other]["disturbed"]:
+            clean.append(q)
+    return every, clean
+
+
+def paired_summary(runs, wl, base, other, k):
+    every, clean = paired_ratios(runs, wl, base, other, k)
+    return {"range": [min(every), max(every)] if every else None,
+            "median_undisturbed": median(clean) if clean else None,
+            "undisturbed": len(clean),
+            "rounds": len(every)}
+
+
+def fmt_paired(p):
+    """ "0.98× (3 of 3)": median per-round ratio over the undisturbed rounds."""
+    if not p or not p["rounds"]:
+        return "n/a"
+    m = p["median_undisturbed"]
+    return f"{'n/a' if m is None else fmt_ratio(m)} ({p['undisturbed']} of {p['rounds']})"
 
 
 def slab_bytes(path):
@@ -202,6 +260,7 @@ def analyse(bench_dir):
             else:
                 raise BadData(f"manifest.jsonl line {n}: unknown kind {rec['kind']}")
 
+    calib_ref = mark_disturbed(runs)
     fio_keys = ("iops", "bw_MBps", "lat_mean_us", "lat_p50_us", "lat_p99_us",
                 "lat_p9999_us", "cpu_per_io_us", "cpu_util")
     med = {}
@@ -213,14 +272,18 @@ def analyse(bench_dir):
         for tr, rs in per_tr.items():
             summary[wl][tr] = {k: median([r[k] for r in rs]) for k in fio_keys}
             summary[wl][tr]["rounds"] = len(rs)
-    # Ratios per round (the two transports ran back to back), for the spread.
-    spread = {}
+    # Ratios per round (the two transports ran back to back): their spread,
+    # and their median over the rounds no disturbance touched.
+    pairs = {}
     for wl, per_tr in med.items():
-        a = {r["round"]: r for r in per_tr.get("tcp", [])}
-        b = {r["round"]: r for r in per_tr.get("tcp_offload", [])}
-        for k in fio_keys:
-            rs = [ratio(b[n][k], a[n][k]) for n in sorted(a) if n in b]
-            spread.setdefault(wl, {})[k] = [min(rs), max(rs)] if rs else None
+        for base, other in (("tcp", "tcp_offload"), ("local", "engine_null")):
+            if base in per_tr and other in per_tr:
+                pairs.setdefault(wl, {})[other] = {
+                    k: paired_summary(runs, wl, base, other, k) for k in fio_keys}
+    spread = {wl: {k: p["tcp_offload"][k]["range"] for k in fio_keys}
+              for wl, p in pairs.items() if "tcp_offload" in p}
+    disturbed = [f"r{r['round']} {r['transport']} {r['workload']} ({r['calib_s']:.3f} s)"
+                 for r in runs if r["disturbed"]]
     bmed = {}
     for b in batches:
         bmed.setdefault(b["tag"], {}).setdefault(b["transport"], []).append(b)
@@ -234,8 +297,9 @@ def analyse(bench_dir):
             bsum[tag][tr]["n"] = bs[0]["n"]
             bsum[tag][tr]["rounds"] = len(bs)
     return {"env": env, "runs": runs, "batches": batches,
-            "summary": summary, "ratio_range": spread, "batch_summary": bsum,
-            "perf": perf_tops(bench_dir)}
+            "summary": summary, "ratio_range": spread, "paired": pairs,
+            "calib": {"ref_s": calib_ref, "factor": DISTURBED, "disturbed": disturbed},
+            "batch_summary": bsum, "perf": perf_tops(bench_dir)}
 
 
 def fmt(x, digits=3):
@@ -251,30 +315,55 @@ def fmt_ratio(x):
 
 
 def targets(res):
-    s = res["summary"]
+    """(target, wanted, measured, met): measured is the median of the
+    per-round ratios over the undisturbed rounds, or the ratio of the
+    medians when no round is undisturbed (or the run has no calibration)."""
+    s, pairs = res["summary"], res["paired"]
     out = []
 
-    def get(wl, tr, k):
-        return s.get(wl, {}).get(tr, {}).get(k, float("nan"))
+    def measured(wl, base, other, k):
+        p = pairs.get(wl, {}).get(other, {}).get(k)
+        if p and p["undisturbed"]:
+            return p["median_undisturbed"]
+        return ratio(s.get(wl, {}).get(other, {}).get(k, float("nan")),
+                     s.get(wl, {}).get(base, {}).get(k, float("nan")))
 
     for wl in ("rr4k-qd32x2-libaio", "rr4k-qd32x2-uring", "rr4k-qd32x2-uring-poll"):
         if wl not in s:
             continue
-        r = ratio(get(wl, "tcp_offload", "iops"), get(wl, "tcp", "iops"))
+        r = measured(wl, "tcp", "tcp_offload", "iops")
         out.append((f"{wl} IOPS", "≥ 1.0×", r, r >= 1.0))
-        r = ratio(get(wl, "tcp_offload", "lat_p99_us"), get(wl, "tcp", "lat_p99_us"))
+        r = measured(wl, "tcp", "tcp_offload", "lat_p99_us")
         out.append((f"{wl} p99 latency", "≤ 1.0×", r, r <= 1.0))
-        r = ratio(get(wl, "tcp_offload", "cpu_per_io_us"), get(wl, "tcp", "cpu_per_io_us"))
+        r = measured(wl, "tcp", "tcp_offload", "cpu_per_io_us")
         out.append((f"{wl} CPU per IO", "≤ 1.0×", r, r <= 1.0))
     for wl in ("rr4k-qd1-libaio", "rr4k-qd1-uring-poll"):
         if wl not in s:
             continue
-        r = ratio(get(wl, "tcp_offload", "lat_mean_us"), get(wl, "tcp", "lat_mean_us"))
+        r = measured(wl, "tcp", "tcp_offload", "lat_mean_us")
         out.append((f"{wl} mean latency", "≤ 1.1×", r, r <= 1.1))
     for wl in res["env"].get("null_workloads", []):
-        r = ratio(get(wl, "engine_null", "iops"), get(wl, "local", "iops"))
+        r = measured(wl, "local", "engine_null", "iops")
         out.append((f"{wl} engine null mode IOPS / raw null_blk", "≥ 0.8×", r, r >= 0.8))
     return out
+
+
+def calib_markdown(res):
+    """One paragraph on the guest's speed during the run."""
+    c = res["calib"]
+    if c["ref_s"] is None:
+        return ["Guest speed: not recorded (a run from before the calibration "
+                "existed); the per-round column counts every round.", ""]
+    d = c["disturbed"]
+    text = (f"Guest speed: a fixed piece of CPU work around every fio job took "
+            f"{c['ref_s'] * 1e3:.0f} ms (median).  ")
+    if d:
+        text += (f"{len(d)} of {len(res['runs'])} jobs saw it take more than "
+                 f"{c['factor']}× that (the host was busy and the guest ran slower), "
+                 f"and the per-round column leaves out their rounds: " + "; ".join(d) + ".")
+    else:
+        text += f"No job saw it take more than {c['factor']}× that: every round counts."
+    return [text, ""]
 
 
 # Clocksources a guest reads without an emulated device access.
@@ -312,11 +401,17 @@ def markdown(res, command, plots):
     L.append("")
     L.append("Medians over the rounds.  Ratios are tcp_offload / nvme-tcp (for "
              "IOPS and bandwidth higher is better, for latency and CPU lower is "
-             "better).  CPU per IO is system-wide busy time (user, system, irq, "
-             "softirq of all CPUs, from /proc/stat) divided by the I/Os done.")
+             "better): the ratio of the medians; the median of the per-round "
+             "ratios (the two ran back to back) over the rounds that no "
+             "disturbance touched, with how many rounds that is; and the range "
+             "of the per-round ratios.  CPU per IO is system-wide busy time "
+             "(user, system, irq, softirq of all CPUs, from /proc/stat) divided "
+             "by the I/Os done.")
     L.append("")
-    L.append("| workload | metric | nvme-tcp | tcp_offload | ratio | ratio range over rounds |")
-    L.append("|---|---|---:|---:|---:|---|")
+    L.extend(calib_markdown(res))
+    L.append("| workload | metric | nvme-tcp | tcp_offload | ratio | per round, undisturbed "
+             "| ratio range over rounds |")
+    L.append("|---|---|---:|---:|---:|---:|---|")
     metrics = (("iops", "IOPS"), ("bw_MBps", "MB/s"), ("lat_mean_us", "lat mean µs"),
                ("lat_p50_us", "lat p50 µs"), ("lat_p99_us", "lat p99 µs"),
                ("lat_p9999_us", "lat p99.99 µs"), ("cpu_per_io_us", "CPU µs/IO"),
@@ -330,8 +425,9 @@ def markdown(res, command, plots):
                 continue
             rr = res["ratio_range"].get(wl, {}).get(k)
             rng = f"{rr[0]:.2f}–{rr[1]:.2f}" if rr else "n/a"
+            pr = fmt_paired(res["paired"].get(wl, {}).get("tcp_offload", {}).get(k))
             L.append(f"| {wl} | {name} | {fmt(a[k])} | {fmt(b[k])} | "
-                     f"{fmt_ratio(ratio(b[k], a[k]))} | {rng} |")
+                     f"{fmt_ratio(ratio(b[k], a[k]))} | {pr} | {rng} |")
     L.append("")
     if env.get("null_workloads"):
         L.append("Layer cost: fio on the guest's raw null_blk against tcp_offload "
@@ -339,15 +435,17 @@ def markdown(res, command, plots):
                  "TCP, no target): the difference is ULP + qedn + engine "
                  "bookkeeping per I/O.")
         L.append("")
-        L.append("| workload | metric | raw null_blk | engine null mode | ratio | extra µs/IO |")
-        L.append("|---|---|---:|---:|---:|---:|")
+        L.append("| workload | metric | raw null_blk | engine null mode | ratio "
+                 "| per round, undisturbed | extra µs/IO |")
+        L.append("|---|---|---:|---:|---:|---:|---:|")
         for wl in env["null_workloads"]:
             a, b = s[wl]["local"], s[wl]["engine_null"]
             for k, name in (("iops", "IOPS"), ("lat_mean_us", "lat mean µs"),
                             ("cpu_per_io_us", "CPU µs/IO")):
                 extra = b[k] - a[k] if k != "iops" else float("nan")
+                pr = fmt_paired(res["paired"].get(wl, {}).get("engine_null", {}).get(k))
                 L.append(f"| {wl} | {name} | {fmt(a[k])} | {fmt(b[k])} | "
-                         f"{fmt_ratio(ratio(b[k], a[k]))} | {fmt(extra)} |")
+                         f"{fmt_ratio(ratio(b[k], a[k]))} | {pr} | {fmt(extra)} |")
         L.append("")
     if bs:
         n = env["nctrl"]
@@ -391,7 +489,8 @@ def markdown(res, command, plots):
                          for tr in TRANSPORTS if tr in tops) + ".")
             L.append("")
     L.extend(perf_markdown(res))
-    L.append("Targets of the issue (ratios of medians):")
+    L.append("Targets of the issue (median of the per-round ratios over the "
+             "undisturbed rounds; the ratio of the medians where no round is):")
     L.append("")
     L.append("| target | wanted | measured | met |")
     L.append("|---|---|---:|---|")
@@ -457,25 +556,23 @@ def ab_markdown(res, command):
     L = [f"A/B in one boot on **{env['kernel']}**: A = `{env['ab']['A']}`, "
          f"B = `{env['ab']['B']}`, {env['rounds']} round(s) of {env['runtime_s']} s "
          f"per fio job, clocksource {clocksource_note(env)}; "
-         f"medians, and B/A of the medians with the range of the "
-         f"per-round B/A.  Command: `{command}`", "",
-         "| workload | metric | nvme-tcp | A | B | B/A | B/A range |",
-         "|---|---|---:|---:|---:|---:|---|"]
+         f"medians; B/A of the medians, the median of the per-round B/A over "
+         f"the rounds no disturbance touched (and how many), and the range of "
+         f"the per-round B/A.  Command: `{command}`", ""]
+    L.extend(calib_markdown(res))
+    L += ["| workload | metric | nvme-tcp | A | B | B/A | B/A per round, undisturbed | B/A range |",
+          "|---|---|---:|---:|---:|---:|---:|---|"]
     rows = [(wl, "tcp_offload") for wl in env["workloads"]] + [("rr4k-qd1-libaio", "engine_null")]
     for wl, tr in rows:
         a, b = s[wl][tr + "-A"], s[wl][tr + "-B"]
         y = s[wl].get("tcp", {}) if tr == "tcp_offload" else {}
         for k, name in (("iops", "IOPS"), ("lat_mean_us", "lat mean µs"),
                         ("lat_p99_us", "lat p99 µs"), ("cpu_per_io_us", "CPU µs/IO")):
-            per = {}
-            for r in runs:
-                if r["workload"] == wl and r["transport"] in (tr + "-A", tr + "-B"):
-                    per.setdefault(r["round"], {})[r["transport"][-1]] = r[k]
-            rs = [ratio(v["B"], v["A"]) for v in per.values() if "A" in v and "B" in v]
-            rng = f"{min(rs):.2f}–{max(rs):.2f}" if rs else "n/a"
+            p = paired_summary(runs, wl, tr + "-A", tr + "-B", k)
+            rng = f"{p['range'][0]:.2f}–{p['range'][1]:.2f}" if p["range"] else "n/a"
             label = wl if tr == "tcp_offload" else wl + " (engine null mode)"
             L.append(f"| {label} | {name} | {fmt(y.get(k, float('nan')))} | {fmt(a[k])} | "
-                     f"{fmt(b[k])} | {fmt_ratio(ratio(b[k], a[k]))} | {rng} |")
+                     f"{fmt(b[k])} | {fmt_ratio(ratio(b[k], a[k]))} | {fmt_paired(p)} | {rng} |")
     L.append("")
     return "\n".join(L)
 
@@ -587,6 +684,9 @@ def check_data(res):
             raise BadData(f"{where}: cpu_util = {r['cpu_util']}")
         if not r["lat_p50_us"] <= r["lat_p99_us"] <= r["lat_p9999_us"]:
             raise BadData(f"{where}: percentiles out of order")
+        c = r["calib_s"]
+        if not isinstance(c, (int, float)) or math.isnan(c) or c <= 0:
+            raise BadData(f"{where}: calibration = {c}")
     for tag, want in (("q1", rounds), ("q2", 1)):
         for tr in TRANSPORTS:
             got = res["batch_summary"].get(tag, {}).get(tr)
@@ -607,7 +707,8 @@ def check_perf(tops):
 
 def check_md(res, md):
     for wl in res["env"]["workloads"]:
-        if not re.search(rf"^\| {re.escape(wl)} \| [^|]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+× \| [0-9.]+–[0-9.]+ \|$",
+        if not re.search(rf"^\| {re.escape(wl)} \| [^|]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+× "
+                         r"\| ([0-9.]+×|n/a) \([0-9]+ of [0-9]+\) \| [0-9.]+–[0-9.]+ \|$",
                          md, re.M):
             raise BadData(f"summary table has no well-formed row for {wl}")
     if "| target |" not in md or "n/a" in md.split("| target |")[1]:
