@@ -133,6 +133,9 @@ _b_sampler_stop() {
 # slows every transport down ~2x for as long as it runs.  Taken before and
 # after each fio job, it lets bench/report.py tell the jobs that ran on a
 # disturbed guest from the others (BENCH_CALIB_COUNT changes the work).
+# In two bench-ab runs the first one after a module load or unload was
+# slow (0.17-0.25 s against 0.13 s) nearly every time, in a third not at
+# all; _b_fio runs one unrecorded calibration first and logs it.
 B_CALIB_COUNT=${BENCH_CALIB_COUNT:-50000}
 _b_calib() {
 	local t0 t1
@@ -150,9 +153,10 @@ _b_iops() {
 # _b_fio ROUND TRANSPORT WORKLOAD DEV FIO-ARGS: one fio run with the
 # system-wide CPU ticks around it.
 _b_fio() {
-	local round=$1 tr=$2 wl=$3 dev=$4 args=$5 out c0 c1 t0 t1 k0 k1 rc=0
+	local round=$1 tr=$2 wl=$3 dev=$4 args=$5 out c0 c1 t0 t1 kw k0 k1 rc=0
 	args+=${BENCH_FIO_ARGS:+ $BENCH_FIO_ARGS}
 	out=fio/r$round-$tr-$wl.json
+	kw=$(_b_calib) || return 1
 	k0=$(_b_calib) || return 1
 	c0=$(_b_cpu)
 	t0=$EPOCHREALTIME
@@ -171,7 +175,7 @@ _b_fio() {
 		return 1
 	fi
 	_b_record "\"kind\":\"fio\",\"round\":$round,\"transport\":\"$tr\",\"workload\":\"$wl\",\"device\":\"$dev\",\"fio\":\"$out\",\"args\":$(_b_json_str "$args"),\"t0\":$t0,\"t1\":$t1,\"cpu0\":$c0,\"cpu1\":$c1,\"calib_s\":[$k0,$k1]"
-	t_log "r$round $tr $wl: $(_b_iops "$BENCH_OUT/$out") IOPS (calibration $k0 s, $k1 s)"
+	t_log "r$round $tr $wl: $(_b_iops "$BENCH_OUT/$out") IOPS (calibration $k0 s, $k1 s; unrecorded first $kw s)"
 }
 
 # _b_dmesg_ok TRANSPORT KIND: the kernel log is clean after a run.  One
