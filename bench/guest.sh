@@ -128,7 +128,7 @@ _b_sampler_stop() {
 
 # _b_calib: seconds a fixed piece of CPU work takes (50000 512-byte reads of
 # /dev/zero written to /dev/null: system calls and small copies, like the
-# I/O path; ~0.2 s on an unloaded host).  Under TCG the guest runs only as
+# I/O path; ~0.13 s, within +-8 %, on a quiet host).  Under TCG the guest runs only as
 # fast as the host gives it CPU time, and anything else running on the host
 # slows every transport down ~2x for as long as it runs.  Taken before and
 # after each fio job, it lets bench/report.py tell the jobs that ran on a
@@ -151,7 +151,7 @@ _b_iops() {
 }
 
 # _b_fio ROUND TRANSPORT WORKLOAD DEV FIO-ARGS: one fio run with the
-# system-wide CPU ticks around it.
+# system-wide CPU ticks and a calibration (_b_calib) on either side.
 _b_fio() {
 	local round=$1 tr=$2 wl=$3 dev=$4 args=$5 out c0 c1 t0 t1 kw k0 k1 rc=0
 	args+=${BENCH_FIO_ARGS:+ $BENCH_FIO_ARGS}

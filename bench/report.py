@@ -138,9 +138,9 @@ def fio_metrics(rec, bench_dir, user_hz, samples):
 
 # A fio job whose calibration took more than DISTURBED times the median
 # calibration of the whole run ran on a guest slowed down by something on
-# the host.  Measured: a clean guest's calibrations stay within ~1.5x of
-# each other's fastest, and a host busy with two CPU hogs roughly doubled
-# them (and halved nvme-tcp's IOPS).
+# the host.  Measured: on a quiet host the calibrations stay within about
+# +-8 % of their median, and two CPU hogs on the host made them 2-3x as
+# long (and halved nvme-tcp's IOPS).
 DISTURBED = 1.3
 
 
@@ -359,7 +359,7 @@ def calib_markdown(res):
             f"{c['ref_s'] * 1e3:.0f} ms (median).  ")
     if d:
         text += (f"{len(d)} of {len(res['runs'])} jobs saw it take more than "
-                 f"{c['factor']}× that (the host was busy and the guest ran slower), "
+                 f"{c['factor']}× that (the guest ran slower than usual), "
                  f"and the per-round column leaves out their rounds: " + "; ".join(d) + ".")
     else:
         text += f"No job saw it take more than {c['factor']}× that: every round counts."
