@@ -216,7 +216,8 @@ static inline struct soft_task *soft_cid_find(struct soft_conn *conn,
  * @lock:	serialises producers (connections on the vector)
  * @prod:	next CQE index the engine writes
  * @enabled:	"interrupt" armed; cleared before the handler is called
- * @irq:	runs the handler on the vector's CPU
+ * @irq:	runs the handler on the vector's CPU when it is not called
+ *		inline (soft_vec_call())
  */
 struct soft_vec {
 	struct soft_eng *eng;

@@ -11,14 +11,73 @@
  */
 #include <linux/bottom_half.h>
 #include <linux/cpumask.h>
+#include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 #include "soft.h"
 
-static void soft_vec_kick(struct soft_vec *vec)
+/* The vector's handler and argument, or NULL once the vector is released. */
+static void (*soft_vec_handler(struct soft_vec *vec, void **arg))(void *)
+{
+	void (*handler)(void *arg) = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vec->lock, flags);
+	if (vec->attached) {
+		handler = vec->v.handler;
+		*arg = vec->v.arg;
+	}
+	spin_unlock_irqrestore(&vec->lock, flags);
+	return handler;
+}
+
+/*
+ * Fire the "interrupt" right here instead of through vec->irq, saving a
+ * work item hop per completion batch.  Only for the engine's own work
+ * items (rx_work, tx_work, cq_work), which hold no lock at this point:
+ * the handler is the driver's code and may take the driver's locks.
+ * Same contract as soft_vec_irq(): bottom halves off, on the vector's
+ * CPU if that CPU is online; false if we are elsewhere.
+ *
+ * Release: the handler is looked up under vec->lock and called inside an
+ * RCU read-side section.  soft_vector_release() clears vec->attached
+ * under vec->lock, then waits with synchronize_rcu().  A call that took
+ * vec->lock after that clearing finds no handler; one that took it
+ * before entered its read-side section earlier, so the grace period
+ * waits for it to return.
+ */
+static bool soft_vec_call(struct soft_vec *vec, int cpu)
+{
+	void (*handler)(void *arg);
+	void *arg = NULL;
+
+	local_bh_disable();
+	if (cpu != smp_processor_id() && cpu >= 0 && cpu < nr_cpu_ids &&
+	    cpu_online(cpu)) {
+		local_bh_enable();
+		return false;
+	}
+	rcu_read_lock();
+	handler = soft_vec_handler(vec, &arg);
+	if (handler)
+		handler(arg);
+	rcu_read_unlock();
+	local_bh_enable();
+	return true;
+}
+
+/*
+ * @may_call: the caller is one of the engine's work items and holds no
+ * lock, so the handler may run inline.  vector_enable() can be called by
+ * the driver in any context, with its own locks held: there the handler
+ * always goes through vec->irq, like a real interrupt would be deferred.
+ */
+static void soft_vec_kick(struct soft_vec *vec, bool may_call)
 {
 	int cpu = vec->v.cpu;
 
 	if (!atomic_xchg(&vec->enabled, 0))
+		return;
+	if (may_call && soft_vec_call(vec, cpu))
 		return;
 	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu))
 		queue_work_on(cpu, soft_wq, &vec->irq);
@@ -30,16 +89,10 @@ static void soft_vec_kick(struct soft_vec *vec)
 void soft_vec_irq(struct work_struct *work)
 {
 	struct soft_vec *vec = container_of(work, struct soft_vec, irq);
-	void (*handler)(void *arg) = NULL;
-	unsigned long flags;
+	void (*handler)(void *arg);
 	void *arg = NULL;
 
-	spin_lock_irqsave(&vec->lock, flags);
-	if (vec->attached) {
-		handler = vec->v.handler;
-		arg = vec->v.arg;
-	}
-	spin_unlock_irqrestore(&vec->lock, flags);
+	handler = soft_vec_handler(vec, &arg);
 	if (!handler)
 		return;
 	local_bh_disable();
@@ -90,7 +143,7 @@ out:
 	spin_unlock_irqrestore(&vec->lock, flags);
 	spin_unlock(&conn->lock);
 	if (posted)
-		soft_vec_kick(vec);
+		soft_vec_kick(vec, true);
 	return posted;
 }
 
@@ -121,6 +174,10 @@ void soft_cq_queue_locked(struct soft_conn *conn, struct soft_task *task)
 	list_add_tail(&task->cq_entry, &conn->cq_backlog);
 }
 
+/*
+ * Only from the engine's own work items, with no lock held: the vector's
+ * handler may be called from here (soft_vec_call()).
+ */
 void soft_cq_kick(struct soft_conn *conn)
 {
 	u32 delay = READ_ONCE(conn->eng->faults.delay_ms);
@@ -184,14 +241,20 @@ void soft_vector_release(struct qed_nvmetcp_engine *eng, u16 idx)
 	struct soft_eng *se = to_soft(eng);
 	struct soft_vec *vec;
 	unsigned long flags;
+	bool was_attached;
 
 	if (idx >= SOFT_MAX_VECTORS)
 		return;
 	vec = &se->vecs[idx];
 	spin_lock_irqsave(&vec->lock, flags);
+	was_attached = vec->attached;
 	vec->attached = false;
 	atomic_set(&vec->enabled, 0);
 	spin_unlock_irqrestore(&vec->lock, flags);
+	/* No inline handler call (soft_vec_call()) is left running... */
+	if (was_attached)
+		synchronize_rcu();
+	/* ...nor one from the work item. */
 	cancel_work_sync(&vec->irq);
 }
 
@@ -211,5 +274,5 @@ void soft_vector_enable(struct qed_nvmetcp_engine *eng, u16 idx)
 	spin_unlock_irqrestore(&vec->lock, flags);
 	/* Like a level-triggered line: unconsumed CQEs fire again. */
 	if (pending)
-		soft_vec_kick(vec);
+		soft_vec_kick(vec, false);
 }
