@@ -27,12 +27,17 @@ BENCH_ONLY=${BENCH_ONLY:-}
 BENCH_FIO_ARGS=${BENCH_FIO_ARGS:-}
 BENCH_OUT=${BENCH_OUT:-$NTO_RESULTS/bench}
 
-# Keep-alive timeout of the bench controllers.  In engine null mode the
-# target sees no command at all, while the host, which sees completions,
-# skips its keep-alives (nvmet offers traffic-based keep-alive); with the
-# default 5 s the target's timer expires during any null-mode job longer
-# than that, and the job then measures an error recovery and the 10 s
-# reconnect delay.  Longer than any one fio job, ramp included.
+# Keep-alive timeout of the bench controllers and of the connect batches.
+# In engine null mode the target sees no command at all, while the host,
+# which sees completions, skips its keep-alives (nvmet offers
+# traffic-based keep-alive); with the default 5 s the target's timer
+# expires during any null-mode job longer than that, and the job then
+# measures an error recovery and the 10 s reconnect delay.  Longer than
+# any one fio job, ramp included.  The batches re-read every program over
+# 9p after _b_settle drops the caches, and the guest has stalled there for
+# up to 5 s (the connect loop itself paused that long between two
+# connects while no keep-alive completed); with the default timeout that
+# became an error recovery and failed the run.
 B_KATO=$((BENCH_RUNTIME + BENCH_RAMP + 60))
 # A measurement with an error recovery in it is not a measurement: such
 # lines fail the run like a warning would (check_dmesg, _b_dmesg_ok).
@@ -274,7 +279,8 @@ _b_batch() {
 		t0=$EPOCHREALTIME
 		# shellcheck disable=SC2086
 		/usr/sbin/nvme connect -t "$tr" -a "$T_ADDR" -s "$T_PORT" -n "$nqn" \
-			$args >/dev/null || { t_log "connect $i of $n ($tr) failed" >&2; return 1; }
+			$args --keep-alive-tmo="$B_KATO" >/dev/null ||
+			{ t_log "connect $i of $n ($tr) failed" >&2; return 1; }
 		t1=$EPOCHREALTIME
 		times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
 	done
