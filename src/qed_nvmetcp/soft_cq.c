@@ -15,6 +15,12 @@
 #include <linux/workqueue.h>
 #include "soft.h"
 
+/* The vector's CPU can run its handler (else: any CPU will do). */
+static bool soft_vec_cpu_usable(int cpu)
+{
+	return cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu);
+}
+
 /* The vector's handler and argument, or NULL once the vector is released. */
 static void (*soft_vec_handler(struct soft_vec *vec, void **arg))(void *)
 {
@@ -51,8 +57,7 @@ static bool soft_vec_call(struct soft_vec *vec, int cpu)
 	void *arg = NULL;
 
 	local_bh_disable();
-	if (cpu != smp_processor_id() && cpu >= 0 && cpu < nr_cpu_ids &&
-	    cpu_online(cpu)) {
+	if (cpu != smp_processor_id() && soft_vec_cpu_usable(cpu)) {
 		local_bh_enable();
 		return false;
 	}
@@ -79,7 +84,7 @@ static void soft_vec_kick(struct soft_vec *vec, bool may_call)
 		return;
 	if (may_call && soft_vec_call(vec, cpu))
 		return;
-	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu))
+	if (soft_vec_cpu_usable(cpu))
 		queue_work_on(cpu, soft_wq, &vec->irq);
 	else
 		queue_work(soft_wq, &vec->irq);
