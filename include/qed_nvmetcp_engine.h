@@ -151,6 +151,17 @@ struct qed_nvmetcp_route {
  * @clear_sq:		discard WQEs not yet consumed; no CQE for them
  * @ring_doorbell:	publish @db (the SQ producer) to the engine.  The
  *			driver writes WQEs first; ordering is the engine's job.
+ * @poll_conn:		optional, for engines whose "firmware" runs on the
+ *			host's CPUs (the software engine): let the caller's
+ *			thread do the connection's receive processing now,
+ *			as NAPI busy polling does for a NIC, so that a poll
+ *			queue's completions reach its CQ without waiting for
+ *			the engine to be scheduled.  Called by the thread
+ *			polling the queue, in atomic context (inside an RCU
+ *			read-side section), holding none of the driver's
+ *			locks: the vector's handler may run from here.  Only
+ *			between offload_conn and destroy_conn.  NULL on
+ *			hardware, whose firmware needs no CPU to receive.
  * @add_src_tcp_port_filter ... @clear_all_filters: as in qed
  * @init_read_io ... @init_task_cleanup: the firmware task builders; pure
  *			functions of their parameters (no engine argument),
@@ -196,6 +207,7 @@ struct qed_nvmetcp_engine_ops {
 	int (*clear_sq)(struct qed_nvmetcp_engine *eng, u32 handle);
 	void (*ring_doorbell)(struct qed_nvmetcp_engine *eng, u32 handle,
 			      const struct nvmetcp_db_data *db);
+	void (*poll_conn)(struct qed_nvmetcp_engine *eng, u32 handle);
 
 	int (*add_src_tcp_port_filter)(struct qed_nvmetcp_engine *eng,
 				       u16 src_port);

@@ -13,7 +13,10 @@
  * Execution model: one WQ_MEM_RECLAIM|WQ_HIGHPRI workqueue for the module.
  * Per connection, tx_work consumes the SQ up to the doorbell's producer
  * and is the only sender on the socket; rx_work (kicked by sk_data_ready
- * and sk_state_change) is the only receiver; cq_work flushes completions
+ * and sk_state_change) receives, and so does a thread polling one of the
+ * driver's poll queues (soft_poll_conn(), like a NAPI busy poll), one at a
+ * time under the socket lock; conn->lock is therefore taken with bottom
+ * halves off, as it nests inside the socket spinlock; cq_work flushes completions
  * that could not be posted at once (CQ full, or delayed by fault injection).
  * Per vector, irq_work calls the driver's handler on the vector's CPU with
  * bottom halves disabled, which is what "interrupt context" means here.
@@ -40,6 +43,8 @@
 #define SOFT_MAX_VECTORS	16
 #define SOFT_SQ_DEPTH		4096
 #define SOFT_CQ_DEPTH		16384
+/* Receive steps (PDU pieces) per rx_work run or poll */
+#define SOFT_RX_BUDGET		64
 /*
  * Buckets of a connection's cccid table: 64, two commands a bucket on a
  * full 128-deep queue.  A fixed table needs no allocation per command; an
@@ -145,7 +150,21 @@ enum soft_rx_state {
  * @sq_cons:	next WQE tx_work reads (tx_work only)
  * @cid_hash:	cccid -> active struct soft_task (@cid_node)
  * @rxc:	what rx accepts (digests, IC done, max data)
- * @rx_*:	receive state machine (rx_work only)
+ * @rx_*:	receive state machine, run by whoever holds the socket lock:
+ *		rx_work (lock_sock) or a poller (bh_lock_sock, not owned)
+ * @rx_skb, @rx_off, @rx_left: the socket buffer range being parsed
+ * @rx_err:	receive failed for good (sticky); reported once by rx_work
+ * @rx_err_reported: rx_work has reported @rx_err
+ * @rx_owner:	task running the state machine; its CQ kicks wait until
+ *		it lets go of the socket (one kick per batch)
+ * @rx_kick_pending: such a kick was deferred (rx owner only)
+ * @rx_polled:	bytes a poller received (soft_poll_conn())
+ * @rx_pollers:	pollers inside soft_poll_conn(): data_ready leaves the
+ *		socket to them
+ * @rx_missed:	data_ready left data to a poller (see soft_poll_conn())
+ * @poll_ok:	pollers may receive: connected, not torn down
+ * @poll_seen:	a poller came by; teardown waits for pollers to leave
+ * @rcu:	freed after a grace period: pollers look it up locklessly
  * @maxh2cdata:	largest H2CData payload, from the ICResp
  * @cpda:	data alignment the controller wants, from the ICResp
  * @is_io:	the fabrics Connect sent on it named an I/O queue (null mode)
@@ -187,6 +206,12 @@ struct soft_conn {
 	bool is_io;
 	u64 tx_lent;
 	u64 tx_copied;
+	u64 rx_polled;
+	atomic_t rx_pollers;
+	atomic_t rx_missed;
+	bool poll_ok;
+	bool poll_seen;
+	struct rcu_head rcu;
 
 	struct ntp_rx_conf rxc;
 	struct ntp_pdu pdu;
@@ -196,6 +221,13 @@ struct soft_conn {
 	struct soft_task *rx_task;
 	u32 rx_crc;
 	u8 rx_hdr[NTP_HDR_BUF];
+	struct sk_buff *rx_skb;
+	u32 rx_off;
+	u32 rx_left;
+	int rx_err;
+	bool rx_err_reported;
+	struct task_struct *rx_owner;
+	bool rx_kick_pending;
 };
 
 /* The connection's active task with @cccid, or NULL. */
@@ -334,6 +366,20 @@ void soft_task_complete(struct soft_conn *conn, struct soft_task *task,
 /* soft_rx.c */
 void soft_rx_work(struct work_struct *work);
 void soft_rx_reset(struct soft_conn *conn);
+/* What soft_rx_locked() leaves its caller to do after the socket lock */
+struct soft_rx_out {
+	bool more;
+	bool kick;
+};
+
+int soft_rx_locked(struct soft_conn *conn, struct sock *sk, int budget,
+		   struct soft_rx_out *out);
+bool soft_rx_defers_kick(struct soft_conn *conn);
+
+/* soft_poll.c */
+void soft_poll_allow(struct soft_conn *conn);
+void soft_poll_stop(struct soft_conn *conn);
+void soft_poll_conn(struct qed_nvmetcp_engine *eng, u32 handle);
 
 /* soft_cq.c */
 void soft_cq_queue_locked(struct soft_conn *conn, struct soft_task *task);

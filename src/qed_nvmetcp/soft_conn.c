@@ -72,14 +72,14 @@ static void soft_conn_forget_all(struct soft_conn *conn)
 	u32 i;
 
 	soft_cq_drop(conn);
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	for (i = 0; i < se->caps.max_tasks; i++)
 		if (se->tasks[i].conn == conn)
 			soft_task_forget(conn, &se->tasks[i]);
 	conn->ic_task = NULL;
 	conn->rx_task = NULL;
 	WARN_ON_ONCE(!hash_empty(conn->cid_hash));
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 }
 
 static void soft_term_work(struct work_struct *work)
@@ -89,14 +89,15 @@ static void soft_term_work(struct work_struct *work)
 
 	soft_tcp_unblock(conn);
 	soft_tcp_detach(conn);
+	soft_poll_stop(conn);
 	cancel_work_sync(&conn->tx_work);
 	cancel_work_sync(&conn->rx_work);
 	cancel_delayed_work_sync(&conn->cq_work);
 	soft_tcp_close(conn);
 	soft_conn_forget_all(conn);
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	conn->state = SOFT_CONN_TERMINATED;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	soft_event(conn, NVMETCP_EVENT_TYPE_ASYN_TERMINATE_DONE);
 }
 
@@ -120,7 +121,8 @@ int soft_release_conn(struct qed_nvmetcp_engine *eng, u32 handle)
 	se->conns[handle] = NULL;
 	mutex_unlock(&se->lock);
 	flush_work(&conn->term_work);
-	kfree(conn);
+	/* A poller may still be looking at it (soft_poll_conn()). */
+	kfree_rcu(conn, rcu);
 	return 0;
 }
 
@@ -206,13 +208,13 @@ int soft_update_conn(struct qed_nvmetcp_engine *eng, u32 handle,
 		rc = -EINVAL;
 		goto out;
 	}
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	conn->hdgst = p->hdr_digest_en;
 	conn->ddgst = p->data_digest_en;
 	conn->rxc.hdgst = p->hdr_digest_en;
 	conn->rxc.ddgst = p->data_digest_en;
 	conn->max_send_pdu = p->max_send_pdu_length;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 out:
 	mutex_unlock(&se->lock);
 	return rc;
@@ -221,10 +223,10 @@ out:
 /* Caller holds se->lock. */
 static void soft_conn_terminate(struct soft_conn *conn, bool abortive)
 {
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	conn->abortive = abortive;
 	conn->state = SOFT_CONN_TERMINATING;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	queue_work(soft_wq, &conn->term_work);
 }
 
@@ -256,10 +258,10 @@ int soft_clear_sq(struct qed_nvmetcp_engine *eng, u32 handle)
 	mutex_lock(&se->lock);
 	conn = soft_conn_get(se, handle);
 	if (conn) {
-		spin_lock(&conn->lock);
+		spin_lock_bh(&conn->lock);
 		/* Pairs with the doorbell's release, like tx_work. */
 		conn->sq_cons = smp_load_acquire(&conn->sq_prod);
-		spin_unlock(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 	}
 	mutex_unlock(&se->lock);
 	return conn ? 0 : -ENOENT;
@@ -283,12 +285,12 @@ void soft_conn_fail(struct soft_conn *conn, u8 event, const char *why)
 {
 	bool report;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	report = conn->state == SOFT_CONN_CONNECTING ||
 		 conn->state == SOFT_CONN_CONNECTED;
 	if (report)
 		conn->state = SOFT_CONN_FAILED;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (!report)
 		return;
 	pr_warn_ratelimited("qed_nvmetcp: %s: conn %u: %s (event %u)\n",
@@ -318,6 +320,6 @@ void soft_conn_kill_all(struct soft_eng *se)
 		pr_warn("qed_nvmetcp: %s: conn %u left behind by the client, aborted\n",
 			se->pub.name, i);
 		flush_work(&conn->term_work);
-		kfree(conn);
+		kfree_rcu(conn, rcu);
 	}
 }

@@ -120,7 +120,7 @@ static bool soft_cq_flush(struct soft_conn *conn, bool *full)
 	u32 mask;
 
 	*full = false;
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	spin_lock_irqsave(&vec->lock, flags);
 	if (!vec->attached) {
 		*full = !list_empty(&conn->cq_backlog);
@@ -146,7 +146,7 @@ static bool soft_cq_flush(struct soft_conn *conn, bool *full)
 	}
 out:
 	spin_unlock_irqrestore(&vec->lock, flags);
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (posted)
 		soft_vec_kick(vec, true);
 	return posted;
@@ -180,12 +180,16 @@ void soft_cq_queue_locked(struct soft_conn *conn, struct soft_task *task)
 }
 
 /*
- * Only from the engine's own work items, with no lock held: the vector's
- * handler may be called from here (soft_vec_call()).
+ * Only from the engine's own work items or a poller, with no lock held:
+ * the vector's handler may be called from here (soft_vec_call()).
  */
 void soft_cq_kick(struct soft_conn *conn)
 {
 	u32 delay = READ_ONCE(conn->eng->faults.delay_ms);
+
+	/* The receive batch in progress kicks once, at its end. */
+	if (soft_rx_defers_kick(conn))
+		return;
 
 	if (delay)
 		queue_delayed_work(soft_wq, &conn->cq_work,
@@ -198,10 +202,10 @@ void soft_cq_drop(struct soft_conn *conn)
 {
 	struct soft_task *task, *tmp;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	list_for_each_entry_safe(task, tmp, &conn->cq_backlog, cq_entry)
 		list_del_init(&task->cq_entry);
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 }
 
 void soft_event(struct soft_conn *conn, u8 code)

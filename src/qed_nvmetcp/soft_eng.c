@@ -142,6 +142,7 @@ const struct qed_nvmetcp_engine_ops soft_eng_ops = {
 	.destroy_conn = soft_destroy_conn,
 	.clear_sq = soft_clear_sq,
 	.ring_doorbell = soft_ring_doorbell,
+	.poll_conn = soft_poll_conn,
 	.add_src_tcp_port_filter = soft_add_port_filter,
 	.remove_src_tcp_port_filter = soft_remove_port_filter,
 	.add_dst_tcp_port_filter = soft_add_port_filter,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Receive side of the software engine: rx_work reads PDUs from the socket
- * without blocking, validates each header with nvmetcp_pdu.c, checks the
+ * without blocking (tcp_read_sock() under the socket lock, parsing each
+ * socket buffer in place; soft_poll.c runs the same reader from a poll
+ * queue's poller), validates each header with nvmetcp_pdu.c, checks the
  * command id, transfer tag, data offset and length against the task it
  * names, and places C2HData payloads directly into the task's SGL.  Any
  * violation ends the connection with NVMETCP_EVENT_TYPE_NVMETCP_CONN_ERROR;
@@ -12,11 +14,11 @@
  */
 #include <linux/sched/mm.h>
 #include <linux/uio.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 #include <net/sock.h>
 #include "soft.h"
 
-#define SOFT_RX_BUDGET	64
 #define SOFT_RX_VEC	16
 #define SOFT_RX_PROTO	(-EPROTO)
 
@@ -31,6 +33,12 @@ void soft_rx_reset(struct soft_conn *conn)
 	conn->rxc.ddgst = false;
 	conn->rxc.max_data = SOFT_MAX_C2H;
 	conn->rxc.hpda = 0;
+	conn->rx_skb = NULL;
+	conn->rx_left = 0;
+	conn->rx_err = 0;
+	conn->rx_err_reported = false;
+	conn->rx_owner = NULL;
+	conn->rx_kick_pending = false;
 }
 
 static void soft_rx_next_pdu(struct soft_conn *conn)
@@ -56,10 +64,10 @@ static int soft_rx_icresp(struct soft_conn *conn)
 	u32 mapped, i, off = 0;
 	size_t nr;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	task = conn->ic_task;
 	if (!task) {
-		spin_unlock(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 		return soft_rx_proto(conn, "ICResp without ICReq");
 	}
 	/* The driver may want the whole ICResp: copy it into its buffer. */
@@ -80,7 +88,7 @@ static int soft_rx_icresp(struct soft_conn *conn)
 	conn->rxc.ic_done = true;
 	conn->maxh2cdata = conn->pdu.maxdata;
 	conn->cpda = conn->pdu.cpda;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	soft_cq_kick(conn);
 	return 0;
 }
@@ -91,7 +99,7 @@ static int soft_rx_r2t(struct soft_conn *conn)
 	struct soft_task *task;
 	const char *bad = NULL;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	task = soft_cid_find(conn, pdu->cid);
 	if (!task || task->type != NVMETCP_TASK_TYPE_HOST_WRITE)
 		bad = "R2T for an unknown command";
@@ -107,7 +115,7 @@ static int soft_rx_r2t(struct soft_conn *conn)
 		task->r2t_next += pdu->length;
 		list_add_tail(&task->r2t_entry, &conn->r2t_list);
 	}
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (bad)
 		return soft_rx_proto(conn, bad);
 	queue_work(soft_wq, &conn->tx_work);
@@ -120,7 +128,7 @@ static int soft_rx_c2h(struct soft_conn *conn)
 	struct soft_task *task;
 	const char *bad = NULL;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	task = soft_cid_find(conn, pdu->cid);
 	if (!task || task->type != NVMETCP_TASK_TYPE_HOST_READ)
 		bad = "C2HData for an unknown command";
@@ -129,7 +137,7 @@ static int soft_rx_c2h(struct soft_conn *conn)
 		bad = "C2HData outside the command's buffer";
 	else
 		task->rx_busy = true;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (bad)
 		return soft_rx_proto(conn, bad);
 	conn->rx_task = task;
@@ -151,9 +159,9 @@ static int soft_rx_pdu(struct soft_conn *conn)
 		rc = soft_rx_icresp(conn);
 		break;
 	case NTP_RSP:
-		spin_lock(&conn->lock);
+		spin_lock_bh(&conn->lock);
 		task = soft_cid_find(conn, conn->pdu.cid);
-		spin_unlock(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 		if (!task)
 			return soft_rx_proto(conn, "response for an unknown command");
 		soft_task_complete(conn, task, conn->rx_hdr + NTP_OFF_CQE);
@@ -212,11 +220,11 @@ static void soft_rx_data_done(struct soft_conn *conn)
 	u8 cqe[NTP_CQE_LEN] = { 0 };
 	bool cleanup;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	task->done += conn->pdu.length;
 	task->rx_busy = false;
 	cleanup = task->cleanup_pending;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	soft_rx_next_pdu(conn);
 	if (cleanup) {
 		soft_task_cleanup(conn, task);
@@ -308,12 +316,13 @@ static bool soft_rx_connecting(struct soft_conn *conn)
 	bool up = false;
 
 	if (state == TCP_ESTABLISHED) {
-		spin_lock(&conn->lock);
+		spin_lock_bh(&conn->lock);
 		up = conn->state == SOFT_CONN_CONNECTING;
 		if (up)
 			conn->state = SOFT_CONN_CONNECTED;
-		spin_unlock(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 		if (up) {
+			soft_poll_allow(conn);
 			soft_event(conn, NVMETCP_EVENT_TYPE_ASYN_CONNECT_COMPLETE);
 			queue_work(soft_wq, &conn->tx_work);
 		}
@@ -338,11 +347,11 @@ static void soft_rx_drop_task(struct soft_conn *conn)
 	if (!task)
 		return;
 	conn->rx_task = NULL;
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	task->rx_busy = false;
 	cleanup = task->cleanup_pending;
 	task->cleanup_pending = false;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (cleanup)
 		soft_task_cleanup(conn, task);
 }
@@ -371,26 +380,127 @@ static void soft_rx_error(struct soft_conn *conn, int rc)
 	}
 }
 
+/* tcp_read_sock() actor: run the state machine over one buffer range. */
+static int soft_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
+			 unsigned int off, size_t len)
+{
+	struct soft_conn *conn = desc->arg.data;
+	int rc = 0;
+
+	if (!desc->count || conn->rx_err)
+		return 0;
+	conn->rx_skb = skb;
+	conn->rx_off = off;
+	conn->rx_left = len;
+	while (conn->rx_left && desc->count) {
+		if (READ_ONCE(conn->state) != SOFT_CONN_CONNECTED) {
+			desc->count = 0;
+			break;
+		}
+		rc = soft_rx_step(conn);
+		if (rc)
+			break;
+		desc->count--;
+	}
+	if (rc && rc != -EAGAIN) {
+		conn->rx_err = rc;
+		desc->count = 0;
+	}
+	conn->rx_skb = NULL;
+	return len - conn->rx_left;
+}
+
+/*
+ * With everything queued read: what a receive would report now, in the
+ * order tcp_recvmsg() checks it (end of stream, error, shutdown, closed).
+ */
+static int soft_rx_sock_end(struct sock *sk)
+{
+	if (sock_flag(sk, SOCK_DONE))
+		return -ESHUTDOWN;
+	if (READ_ONCE(sk->sk_err))
+		return sock_error(sk);
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+		return -ESHUTDOWN;
+	if (READ_ONCE(sk->sk_state) == TCP_CLOSE)
+		return -ENOTCONN;
+	return 0;
+}
+
+/*
+ * Parse what the socket holds, at most @budget steps, with the socket
+ * locked by the caller: owned (rx_work) or spin-locked and not owned (a
+ * poller).  Returns bytes consumed, or a fatal error, which stays in
+ * conn->rx_err.  @out->more: the budget ran out with data left;
+ * @out->kick: completions were found, soft_cq_kick() once the socket
+ * lock is dropped (their kicks waited, see soft_rx_defers_kick()).
+ */
+int soft_rx_locked(struct soft_conn *conn, struct sock *sk, int budget,
+		   struct soft_rx_out *out)
+{
+	read_descriptor_t desc = { .arg.data = conn, .count = budget };
+	int n;
+
+	out->more = false;
+	out->kick = false;
+	if (conn->rx_err)
+		return conn->rx_err;
+	WRITE_ONCE(conn->rx_owner, current);
+	n = tcp_read_sock(sk, &desc, soft_rx_actor);
+	WRITE_ONCE(conn->rx_owner, NULL);
+	out->kick = conn->rx_kick_pending;
+	conn->rx_kick_pending = false;
+	if (!conn->rx_err && n < 0)
+		conn->rx_err = n;
+	if (!conn->rx_err && desc.count)
+		conn->rx_err = soft_rx_sock_end(sk);
+	if (conn->rx_err)
+		return conn->rx_err;
+	out->more = !desc.count &&
+		    READ_ONCE(conn->state) == SOFT_CONN_CONNECTED;
+	return n;
+}
+
+/*
+ * True while the state machine runs in this task, which then holds the
+ * socket lock: the caller's CQ kick waits for the end of the batch.
+ */
+bool soft_rx_defers_kick(struct soft_conn *conn)
+{
+	if (READ_ONCE(conn->rx_owner) != current)
+		return false;
+	conn->rx_kick_pending = true;
+	return true;
+}
+
 void soft_rx_work(struct work_struct *work)
 {
 	struct soft_conn *conn = container_of(work, struct soft_conn, rx_work);
 	unsigned int noio = memalloc_noio_save();
-	int budget = SOFT_RX_BUDGET;
-	int rc = 0;
+	struct soft_rx_out out;
+	struct sock *sk;
+	bool report;
+	int rc;
 
 	if (!conn->sock)
 		goto out;
 	if (READ_ONCE(conn->state) == SOFT_CONN_CONNECTING &&
 	    !soft_rx_connecting(conn))
 		goto out;
-	while (budget-- > 0 && READ_ONCE(conn->state) == SOFT_CONN_CONNECTED) {
-		rc = soft_rx_step(conn);
-		if (rc)
-			break;
-	}
-	if (rc && rc != -EAGAIN)
+	if (READ_ONCE(conn->state) != SOFT_CONN_CONNECTED)
+		goto out;
+	sk = conn->sock->sk;
+	lock_sock(sk);
+	rc = soft_rx_locked(conn, sk, SOFT_RX_BUDGET, &out);
+	report = rc < 0 && !conn->rx_err_reported;
+	if (report)
+		conn->rx_err_reported = true;
+	release_sock(sk);
+	if (out.kick)
+		soft_cq_kick(conn);
+	if (report)
 		soft_rx_error(conn, rc);
-	else if (budget < 0)
+	else if (out.more)
 		queue_work(soft_wq, &conn->rx_work);
 out:
 	memalloc_noio_restore(noio);

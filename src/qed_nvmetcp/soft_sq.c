@@ -64,22 +64,22 @@ void soft_task_forget(struct soft_conn *conn, struct soft_task *task)
 void soft_task_complete(struct soft_conn *conn, struct soft_task *task,
 			const void *nvme_cqe)
 {
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	/* A cleanup may have raced with the controller's answer. */
 	if (task->state != SOFT_TASK_ACTIVE || task->conn != conn ||
 	    task->comp_pending) {
-		spin_unlock(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 		return;
 	}
 	soft_cqe_fill(conn, task, NVMETCP_FW_CQE_TYPE_NORMAL, nvme_cqe);
 	if (task->tx_busy) {
 		task->comp_pending = true;
-		spin_unlock(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 		return;
 	}
 	soft_task_forget(conn, task);
 	soft_cq_queue_locked(conn, task);
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	soft_cq_kick(conn);
 }
 
@@ -87,14 +87,14 @@ static void soft_tx_done(struct soft_conn *conn, struct soft_task *task)
 {
 	bool post;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	task->tx_busy = false;
 	post = task->comp_pending;
 	if (post) {
 		soft_task_forget(conn, task);
 		soft_cq_queue_locked(conn, task);
 	}
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (post)
 		soft_cq_kick(conn);
 }
@@ -193,7 +193,7 @@ static int soft_task_start(struct soft_conn *conn, struct soft_task *task,
 			return -EFAULT;
 	}
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	if (task->state != SOFT_TASK_IDLE || !list_empty(&task->cq_entry)) {
 		rc = -EBUSY;
 	} else if (type == NVMETCP_TASK_TYPE_INIT_CONN_REQUEST) {
@@ -217,7 +217,7 @@ static int soft_task_start(struct soft_conn *conn, struct soft_task *task,
 		task->r2t_next = 0;
 		task->ddgst_err = false;
 	}
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	return rc;
 }
 
@@ -300,10 +300,10 @@ static int soft_tx_cmd(struct soft_conn *conn, struct soft_task *task,
 	if (!incap)
 		return soft_tcp_send(conn, &v, 1, v.iov_len, false);
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	task->tx_busy = true;
 	task->r2t_next = incap;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	rc = soft_tcp_send(conn, &v, 1, v.iov_len, true);
 	if (!rc)
 		rc = soft_tx_data(conn, task, 0, incap, conn->ddgst);
@@ -322,7 +322,7 @@ static int soft_tx_r2t(struct soft_conn *conn, bool *served)
 	u16 ttag;
 	int rc = 0;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	task = list_first_entry_or_null(&conn->r2t_list, struct soft_task,
 					r2t_entry);
 	if (task) {
@@ -332,7 +332,7 @@ static int soft_tx_r2t(struct soft_conn *conn, bool *served)
 		end = off + task->r2t_len;
 		ttag = task->ttag;
 	}
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	*served = task;
 	if (!task)
 		return 0;
@@ -360,17 +360,17 @@ void soft_task_cleanup(struct soft_conn *conn, struct soft_task *task)
 	struct e5_nvmetcp_task_context *ctx = soft_task_ctx(conn->eng,
 							    task->itid);
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	if (!list_empty(&task->cq_entry)) {
 		/* Completion not posted yet: it becomes the cleanup CQE. */
 		task->cqe.cqe_type = NVMETCP_FW_CQE_TYPE_CLEANUP;
-		spin_unlock(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 		return;
 	}
 	if (task->state == SOFT_TASK_ACTIVE && task->rx_busy) {
 		/* rx is writing its buffer; rx posts the cleanup CQE. */
 		task->cleanup_pending = true;
-		spin_unlock(&conn->lock);
+		spin_unlock_bh(&conn->lock);
 		return;
 	}
 	if (task->state == SOFT_TASK_IDLE)
@@ -380,7 +380,7 @@ void soft_task_cleanup(struct soft_conn *conn, struct soft_task *task)
 	task->ddgst_err = false;
 	soft_cqe_fill(conn, task, NVMETCP_FW_CQE_TYPE_CLEANUP, NULL);
 	soft_cq_queue_locked(conn, task);
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	soft_cq_kick(conn);
 }
 
@@ -436,7 +436,7 @@ static bool soft_tx_next(struct soft_conn *conn, struct nvmetcp_wqe *wqe)
 	bool got = false;
 	u16 prod;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	/* Pairs with the doorbell's release: WQEs are visible up to prod. */
 	prod = smp_load_acquire(&conn->sq_prod);
 	if (soft_sq_consumable(conn->state) && conn->sq_cons != prod) {
@@ -444,7 +444,7 @@ static bool soft_tx_next(struct soft_conn *conn, struct nvmetcp_wqe *wqe)
 		conn->sq_cons++;
 		got = true;
 	}
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 	return got;
 }
 

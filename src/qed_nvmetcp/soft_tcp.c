@@ -44,13 +44,29 @@ static struct soft_conn *soft_sk_conn(struct sock *sk)
 	return sk->sk_user_data;
 }
 
+/*
+ * A poller inside soft_poll_conn() receives what arrives now; it is told
+ * that data came (rx_missed), and queues rx_work on its way out if the
+ * data is still there.  Pairs with the barrier after its rx_pollers
+ * decrement: either it sees rx_missed or we see no poller.
+ */
+static bool soft_sk_leave_to_poller(struct soft_conn *conn)
+{
+	if (!atomic_read(&conn->rx_pollers))
+		return false;
+	atomic_set(&conn->rx_missed, 1);
+	/* rx_missed before the second look at rx_pollers. */
+	smp_mb__after_atomic();
+	return atomic_read(&conn->rx_pollers);
+}
+
 static void soft_sk_data_ready(struct sock *sk)
 {
 	struct soft_conn *conn;
 
 	read_lock_bh(&sk->sk_callback_lock);
 	conn = soft_sk_conn(sk);
-	if (conn)
+	if (conn && !soft_sk_leave_to_poller(conn))
 		queue_work(soft_wq, &conn->rx_work);
 	read_unlock_bh(&sk->sk_callback_lock);
 }
@@ -260,13 +276,23 @@ int soft_tcp_lend(struct soft_conn *conn, struct bio_vec *bv, size_t nr,
 				   MSG_NOSIGNAL | (more ? MSG_MORE : 0));
 }
 
-/* Non-blocking receive: bytes read, 0 at end of stream, or -errno. */
+/*
+ * Copy up to @len bytes of the socket buffer range being parsed
+ * (conn->rx_skb, see soft_rx.c) into @vec: bytes copied, or -EAGAIN
+ * once the range is used up.
+ */
 int soft_tcp_recv(struct soft_conn *conn, struct kvec *vec, size_t nr,
 		  size_t len)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct iov_iter iter;
+	u32 n = min_t(size_t, len, conn->rx_left);
 
-	if (!conn->sock)
-		return -ENOTCONN;
-	return kernel_recvmsg(conn->sock, &msg, vec, nr, len, msg.msg_flags);
+	if (!n)
+		return -EAGAIN;
+	iov_iter_kvec(&iter, ITER_DEST, vec, nr, n);
+	if (skb_copy_datagram_iter(conn->rx_skb, conn->rx_off, &iter, n))
+		return -EFAULT;
+	conn->rx_off += n;
+	conn->rx_left -= n;
+	return n;
 }

@@ -175,7 +175,13 @@ static int qedn_vec_reap(struct qedn_vec *vec)
 
 int qedn_poll_queue(struct nvme_tcp_ofld_queue *queue)
 {
-	return qedn_vec_reap(qedn_conn(queue)->vec);
+	struct qedn_conn *conn = qedn_conn(queue);
+	struct qed_nvmetcp_engine *eng = conn->qdev->eng;
+
+	/* A software engine receives in our thread, then we reap. */
+	if (eng->ops->poll_conn && test_bit(QEDN_CONN_OFFLOADED, &conn->flags))
+		eng->ops->poll_conn(eng, conn->handle);
+	return qedn_vec_reap(conn->vec);
 }
 
 /*

@@ -26,6 +26,12 @@ t_timed fio fio --name=poll --filename="$HOST_NS" --ioengine=io_uring --hipri \
 sed -n '/write:/p; /read:/p; /err=/p' "$NTO_RESULTS/fio.log"
 t_assert grep -q 'err= 0' "$NTO_RESULTS/fio.log"
 t_pass "io_uring polled write+verify on a poll queue"
+# The pollers received themselves (soft_poll_conn()), not only rx_work:
+# without soft_poll_conn() this stays 0.
+engine_conns
+polled_bytes=$(engine_conn_sum rx_polled)
+echo "bytes received by pollers: $polled_bytes"
+t_assert test "$polled_bytes" -gt 0
 t_assert host_disconnect
 
 for i in $(seq 10); do
