@@ -107,8 +107,11 @@ static void soft_tx_done(struct soft_conn *conn, struct soft_task *task)
 static int soft_tx_data(struct soft_conn *conn, struct soft_task *task,
 			u32 off, u32 len, bool ddgst)
 {
-	struct bio_vec bv[SOFT_TX_PAGES];
-	struct kvec vec[SOFT_TX_VEC];
+	/* A range is either lent (bv) or copied (vec, built after bv). */
+	union {
+		struct bio_vec bv[SOFT_TX_PAGES];
+		struct kvec vec[SOFT_TX_VEC];
+	} v;
 	u32 crc = NTP_CRC_INIT;
 	u8 dg[NTP_DGST_LEN];
 	struct kvec dv = { .iov_base = dg, .iov_len = sizeof(dg) };
@@ -119,22 +122,22 @@ static int soft_tx_data(struct soft_conn *conn, struct soft_task *task,
 	int rc;
 
 	while (len) {
-		nr = soft_sgl_bvec(task, off, len, bv, ARRAY_SIZE(bv), &mapped,
-				   &lendable);
+		nr = soft_sgl_bvec(task, off, len, v.bv, ARRAY_SIZE(v.bv),
+				   &mapped, &lendable);
 		/* A copied range may end earlier: it takes one kvec per SGE. */
 		if (nr && !lendable)
-			nr = soft_sgl_kvec(task, off, mapped, vec,
-					   ARRAY_SIZE(vec), &mapped);
+			nr = soft_sgl_kvec(task, off, mapped, v.vec,
+					   ARRAY_SIZE(v.vec), &mapped);
 		if (!nr)
 			return -EFAULT;
 		if (ddgst)
 			crc = soft_sgl_crc(task, crc, off, mapped);
 		more = ddgst || mapped < len;
 		if (lendable) {
-			rc = soft_tcp_lend(conn, bv, nr, mapped, more);
+			rc = soft_tcp_lend(conn, v.bv, nr, mapped, more);
 			sent = &conn->tx_lent;
 		} else {
-			rc = soft_tcp_send(conn, vec, nr, mapped, more);
+			rc = soft_tcp_send(conn, v.vec, nr, mapped, more);
 			sent = &conn->tx_copied;
 		}
 		if (rc)
