@@ -6,6 +6,7 @@
  *   corrupt_ddgst  the next N received data digests count as mismatched
  *   fail_icreq     the next N ICReqs fail with a connection error event
  *   stall_sq       1: no WQE is consumed (writing 0 resumes)
+ *   stall_rx       1: rx_work receives nothing, only pollers do (0 resumes)
  *   reset_conn     write a connection handle: its TCP socket is reset
  *   conns          read: one line per connection
  */
@@ -131,19 +132,30 @@ static int count_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(count_fops, count_get, count_set, "%llu\n");
 
-static ssize_t stall_sq_read(struct file *file, char __user *ubuf,
-			     size_t count, loff_t *ppos)
+/*
+ * stall_sq and stall_rx: 1 stops the engine's tx_work (no WQE is
+ * consumed) or rx_work (nothing is received but by pollers); 0 resumes,
+ * and every connected connection's work item looks again.
+ */
+static bool *stall_knob(struct soft_eng *se, bool rx)
+{
+	return rx ? &se->faults.stall_rx : &se->faults.stall_sq;
+}
+
+static ssize_t stall_read(struct file *file, char __user *ubuf,
+			  size_t count, loff_t *ppos, bool rx)
 {
 	struct soft_eng *se = file->private_data;
-	char buf[3] = { READ_ONCE(se->faults.stall_sq) ? '1' : '0', '\n' };
+	char buf[3] = { READ_ONCE(*stall_knob(se, rx)) ? '1' : '0', '\n' };
 
 	return simple_read_from_buffer(ubuf, count, ppos, buf, 2);
 }
 
-static ssize_t stall_sq_write(struct file *file, const char __user *ubuf,
-			      size_t count, loff_t *ppos)
+static ssize_t stall_write(struct file *file, const char __user *ubuf,
+			   size_t count, bool rx)
 {
 	struct soft_eng *se = file->private_data;
+	struct soft_conn *conn;
 	bool stall;
 	u32 i;
 	int rc;
@@ -151,17 +163,41 @@ static ssize_t stall_sq_write(struct file *file, const char __user *ubuf,
 	rc = kstrtobool_from_user(ubuf, count, &stall);
 	if (rc)
 		return rc;
-	WRITE_ONCE(se->faults.stall_sq, stall);
+	WRITE_ONCE(*stall_knob(se, rx), stall);
 	if (stall)
 		return count;
-	/* Resume: look at every SQ again. */
 	mutex_lock(&se->lock);
-	for (i = 0; i < SOFT_MAX_CONNS; i++)
-		if (se->conns[i] &&
-		    se->conns[i]->state == SOFT_CONN_CONNECTED)
-			queue_work(soft_wq, &se->conns[i]->tx_work);
+	for (i = 0; i < SOFT_MAX_CONNS; i++) {
+		conn = se->conns[i];
+		if (conn && conn->state == SOFT_CONN_CONNECTED)
+			queue_work(soft_wq, rx ? &conn->rx_work : &conn->tx_work);
+	}
 	mutex_unlock(&se->lock);
 	return count;
+}
+
+static ssize_t stall_sq_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	return stall_read(file, ubuf, count, ppos, false);
+}
+
+static ssize_t stall_sq_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	return stall_write(file, ubuf, count, false);
+}
+
+static ssize_t stall_rx_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	return stall_read(file, ubuf, count, ppos, true);
+}
+
+static ssize_t stall_rx_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	return stall_write(file, ubuf, count, true);
 }
 
 static const struct file_operations stall_sq_fops = {
@@ -169,6 +205,14 @@ static const struct file_operations stall_sq_fops = {
 	.open = simple_open,
 	.read = stall_sq_read,
 	.write = stall_sq_write,
+	.llseek = noop_llseek,
+};
+
+static const struct file_operations stall_rx_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = stall_rx_read,
+	.write = stall_rx_write,
 	.llseek = noop_llseek,
 };
 
@@ -188,6 +232,7 @@ void soft_faults_add(struct soft_eng *se)
 	debugfs_create_file_unsafe("fail_icreq", 0600, d,
 				   &se->faults.fail_icreq, &count_fops);
 	debugfs_create_file("stall_sq", 0600, d, se, &stall_sq_fops);
+	debugfs_create_file("stall_rx", 0600, d, se, &stall_rx_fops);
 	debugfs_create_file("reset_conn", 0200, d, se, &reset_conn_fops);
 	debugfs_create_file("conns", 0400, d, se, &conns_fops);
 }

@@ -266,6 +266,7 @@ struct soft_vec {
 struct soft_faults {
 	bool null_mode;
 	bool stall_sq;
+	bool stall_rx;
 	u32 delay_ms;
 	atomic_t corrupt_ddgst;
 	atomic_t fail_icreq;

@@ -487,7 +487,8 @@ void soft_rx_work(struct work_struct *work)
 	if (READ_ONCE(conn->state) == SOFT_CONN_CONNECTING &&
 	    !soft_rx_connecting(conn))
 		goto out;
-	if (READ_ONCE(conn->state) != SOFT_CONN_CONNECTED)
+	if (READ_ONCE(conn->state) != SOFT_CONN_CONNECTED ||
+	    READ_ONCE(conn->eng->faults.stall_rx))
 		goto out;
 	sk = conn->sock->sk;
 	lock_sock(sk);

@@ -3,8 +3,10 @@
 # suite: check, e2e
 # timeout: 420
 # description: qedn poll queues: connect with one default and one poll queue,
-#   io_uring polled (hipri) fio write+verify passes; then 10 connect/
-#   disconnect cycles leave no controller and the modules unload cleanly.
+#   io_uring polled (hipri) fio write+verify passes with the engine's
+#   rx_work stalled (stall_rx), so received by the poller itself; a TCP reset of the poll queue's connection during polled
+#   fio is recovered from; then 10 connect/disconnect cycles leave no
+#   controller and the modules unload cleanly.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -12,26 +14,56 @@ require_fio
 fio --enghelp 2>/dev/null | grep -q io_uring || t_skip "fio without io_uring"
 
 t_assert offload_stack_setup
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 
 t_cleanup host_disconnect
-t_assert host_connect tcp_offload --nr-io-queues=1 --nr-poll-queues=1
+# The keep-alive outlasts the stall_rx below, which holds the admin queue's
+# responses too.
+t_assert host_connect tcp_offload --nr-io-queues=1 --nr-poll-queues=1 \
+	--keep-alive-tmo=60
 dmesg | grep 'default/read/poll' | tail -n 1
 polled() { dmesg | grep 'default/read/poll' | tail -n 1 | grep -q '/1 default/read/poll'; }
 t_assert polled
 
+# With the engine's rx_work stalled, only the pollers themselves
+# (soft_poll_conn()) can receive the poll queue's PDUs.
+echo 1 >/sys/kernel/debug/qed_nvmetcp/soft-lo/stall_rx
+t_cleanup sh -c 'echo 0 >/sys/kernel/debug/qed_nvmetcp/soft-lo/stall_rx'
 t_timed fio fio --name=poll --filename="$HOST_NS" --ioengine=io_uring --hipri \
 	--direct=1 --rw=randwrite --bsrange=4k-256k --size=16m --iodepth=16 \
 	--verify=crc32c --do_verify=1 --verify_fatal=1 \
 	--output="$NTO_RESULTS/fio.log"
 sed -n '/write:/p; /read:/p; /err=/p' "$NTO_RESULTS/fio.log"
 t_assert grep -q 'err= 0' "$NTO_RESULTS/fio.log"
-t_pass "io_uring polled write+verify on a poll queue"
-# The pollers received themselves (soft_poll_conn()), not only rx_work:
-# without soft_poll_conn() this stays 0.
 engine_conns
 polled_bytes=$(engine_conn_sum rx_polled)
 echo "bytes received by pollers: $polled_bytes"
-t_assert test "$polled_bytes" -gt 0
+echo 0 >/sys/kernel/debug/qed_nvmetcp/soft-lo/stall_rx
+# The verify pass reads the 16 MiB back.
+t_assert test "$polled_bytes" -ge $((16 * 1048576))
+t_pass "io_uring polled write+verify on a poll queue, received by the poller"
+t_assert host_disconnect
+
+# A TCP reset of the poll queue's connection during polled I/O: whether
+# the poller or rx_work sees it first, the engine reports it once, the
+# controller recovers and the verify passes.
+t_assert host_connect tcp_offload --nr-io-queues=1 --nr-poll-queues=1 \
+	--reconnect-delay=1 --ctrl-loss-tmo=60
+# Connections come up in queue order: the last one is the poll queue's.
+poll_handle() { awk '$2 == "connected" { h = $1 } END { if (h == "") exit 1; print h }' \
+	/sys/kernel/debug/qed_nvmetcp/soft-lo/conns; }
+t_assert poll_handle
+fio_verify_bg poll-reset 8 --ioengine=io_uring --hipri
+sleep 2
+h=$(poll_handle)
+t_log "resetting the poll queue's connection $h"
+echo "$h" >/sys/kernel/debug/qed_nvmetcp/soft-lo/reset_conn
+reported() { dmesg | grep -q "qed_nvmetcp: soft-lo: conn $h: .* (event "; }
+t_assert wait_for 10 reported
+t_assert wait_bounded recover-poll-reset 30 host_ctrl_live
+t_assert fio_wait_ok "$NTO_RESULTS/fio-poll-reset.log"
+dmesg | grep "qed_nvmetcp: soft-lo: conn $h: " | tail -n 3
+t_pass "TCP reset of the poll queue during polled fio: recovered, verify passed"
 t_assert host_disconnect
 
 for i in $(seq 10); do

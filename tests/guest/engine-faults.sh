@@ -3,7 +3,8 @@
 # suite: check, e2e
 # timeout: 420
 # description: the software engine's data path and fault knobs through
-#   qedn: a pattern written and read back over nvmet-tcp on brd; stall_sq
+#   qedn: a pattern written and read back over nvmet-tcp on brd; stall_sq,
+#   stall_rx
 #   holds I/O until released; delay_ms delays completions; null_mode
 #   completes I/O without the target; reset_conn and fail_icreq produce
 #   their connection error events and the controller recovers; removing
@@ -47,6 +48,17 @@ t_assert kill -0 "$ddpid"
 echo 0 >"$DBG/stall_sq"
 t_assert wait "$ddpid"
 t_pass "stall_sq holds and releases I/O"
+
+# stall_rx: nothing is received (no poll queue here), then all of it.
+echo 1 >"$DBG/stall_rx"
+t_assert grep -qx 1 "$DBG/stall_rx"
+dd if="$HOST_NS" of=/dev/null bs=4k count=1 iflag=direct status=none &
+ddpid=$!
+sleep 2
+t_assert kill -0 "$ddpid"
+echo 0 >"$DBG/stall_rx"
+t_assert wait "$ddpid"
+t_pass "stall_rx holds and releases I/O"
 
 # delay_ms: a single read takes at least the delay.
 echo 300 >"$DBG/delay_ms"
