@@ -137,24 +137,25 @@ DEFINE_DEBUGFS_ATTRIBUTE(count_fops, count_get, count_set, "%llu\n");
  * consumed) or rx_work (nothing is received but by pollers); 0 resumes,
  * and every connected connection's work item looks again.
  */
-static bool *stall_knob(struct soft_eng *se, bool rx)
+static bool *stall_knob(const struct soft_stall_file *f)
 {
-	return rx ? &se->faults.stall_rx : &se->faults.stall_sq;
+	return f->rx ? &f->se->faults.stall_rx : &f->se->faults.stall_sq;
 }
 
 static ssize_t stall_read(struct file *file, char __user *ubuf,
-			  size_t count, loff_t *ppos, bool rx)
+			  size_t count, loff_t *ppos)
 {
-	struct soft_eng *se = file->private_data;
-	char buf[3] = { READ_ONCE(*stall_knob(se, rx)) ? '1' : '0', '\n' };
+	const struct soft_stall_file *f = file->private_data;
+	char buf[3] = { READ_ONCE(*stall_knob(f)) ? '1' : '0', '\n' };
 
 	return simple_read_from_buffer(ubuf, count, ppos, buf, 2);
 }
 
 static ssize_t stall_write(struct file *file, const char __user *ubuf,
-			   size_t count, bool rx)
+			   size_t count, loff_t *ppos)
 {
-	struct soft_eng *se = file->private_data;
+	const struct soft_stall_file *f = file->private_data;
+	struct soft_eng *se = f->se;
 	struct soft_conn *conn;
 	bool stall;
 	u32 i;
@@ -163,56 +164,24 @@ static ssize_t stall_write(struct file *file, const char __user *ubuf,
 	rc = kstrtobool_from_user(ubuf, count, &stall);
 	if (rc)
 		return rc;
-	WRITE_ONCE(*stall_knob(se, rx), stall);
+	WRITE_ONCE(*stall_knob(f), stall);
 	if (stall)
 		return count;
 	mutex_lock(&se->lock);
 	for (i = 0; i < SOFT_MAX_CONNS; i++) {
 		conn = se->conns[i];
 		if (conn && conn->state == SOFT_CONN_CONNECTED)
-			queue_work(soft_wq, rx ? &conn->rx_work : &conn->tx_work);
+			queue_work(soft_wq, f->rx ? &conn->rx_work : &conn->tx_work);
 	}
 	mutex_unlock(&se->lock);
 	return count;
 }
 
-static ssize_t stall_sq_read(struct file *file, char __user *ubuf,
-			     size_t count, loff_t *ppos)
-{
-	return stall_read(file, ubuf, count, ppos, false);
-}
-
-static ssize_t stall_sq_write(struct file *file, const char __user *ubuf,
-			      size_t count, loff_t *ppos)
-{
-	return stall_write(file, ubuf, count, false);
-}
-
-static ssize_t stall_rx_read(struct file *file, char __user *ubuf,
-			     size_t count, loff_t *ppos)
-{
-	return stall_read(file, ubuf, count, ppos, true);
-}
-
-static ssize_t stall_rx_write(struct file *file, const char __user *ubuf,
-			      size_t count, loff_t *ppos)
-{
-	return stall_write(file, ubuf, count, true);
-}
-
-static const struct file_operations stall_sq_fops = {
+static const struct file_operations stall_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.read = stall_sq_read,
-	.write = stall_sq_write,
-	.llseek = noop_llseek,
-};
-
-static const struct file_operations stall_rx_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = stall_rx_read,
-	.write = stall_rx_write,
+	.read = stall_read,
+	.write = stall_write,
 	.llseek = noop_llseek,
 };
 
@@ -231,8 +200,12 @@ void soft_faults_add(struct soft_eng *se)
 				   &se->faults.corrupt_ddgst, &count_fops);
 	debugfs_create_file_unsafe("fail_icreq", 0600, d,
 				   &se->faults.fail_icreq, &count_fops);
-	debugfs_create_file("stall_sq", 0600, d, se, &stall_sq_fops);
-	debugfs_create_file("stall_rx", 0600, d, se, &stall_rx_fops);
+	se->faults.stall_files[0] = (struct soft_stall_file){ se, false };
+	se->faults.stall_files[1] = (struct soft_stall_file){ se, true };
+	debugfs_create_file("stall_sq", 0600, d, &se->faults.stall_files[0],
+			    &stall_fops);
+	debugfs_create_file("stall_rx", 0600, d, &se->faults.stall_files[1],
+			    &stall_fops);
 	debugfs_create_file("reset_conn", 0200, d, se, &reset_conn_fops);
 	debugfs_create_file("conns", 0400, d, se, &conns_fops);
 }

@@ -262,11 +262,18 @@ struct soft_vec {
 	struct work_struct irq;
 };
 
+/* What a stall_sq or stall_rx debugfs file acts on (faults.c) */
+struct soft_stall_file {
+	struct soft_eng *se;
+	bool rx;
+};
+
 /* Fault injection knobs (debugfs), see docs/engine.md */
 struct soft_faults {
 	bool null_mode;
 	bool stall_sq;
 	bool stall_rx;
+	struct soft_stall_file stall_files[2];
 	u32 delay_ms;
 	atomic_t corrupt_ddgst;
 	atomic_t fail_icreq;

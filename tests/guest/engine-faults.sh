@@ -39,26 +39,19 @@ head -c 262144 "$pat" >"$pat.256k"
 t_assert cmp "$pat.back" "$pat.256k"
 cat "$DBG/conns"
 
-# stall_sq: I/O waits while stalled and completes once released.
-echo 1 >"$DBG/stall_sq"
-dd if="$HOST_NS" of=/dev/null bs=4k count=1 iflag=direct status=none &
-ddpid=$!
-sleep 2
-t_assert kill -0 "$ddpid"
-echo 0 >"$DBG/stall_sq"
-t_assert wait "$ddpid"
-t_pass "stall_sq holds and releases I/O"
-
-# stall_rx: nothing is received (no poll queue here), then all of it.
-echo 1 >"$DBG/stall_rx"
-t_assert grep -qx 1 "$DBG/stall_rx"
-dd if="$HOST_NS" of=/dev/null bs=4k count=1 iflag=direct status=none &
-ddpid=$!
-sleep 2
-t_assert kill -0 "$ddpid"
-echo 0 >"$DBG/stall_rx"
-t_assert wait "$ddpid"
-t_pass "stall_rx holds and releases I/O"
+# stall_sq (no WQE consumed) and stall_rx (nothing received: no poll queue
+# here): I/O waits while stalled and completes once released.
+for knob in stall_sq stall_rx; do
+	echo 1 >"$DBG/$knob"
+	t_assert grep -qx 1 "$DBG/$knob"
+	dd if="$HOST_NS" of=/dev/null bs=4k count=1 iflag=direct status=none &
+	ddpid=$!
+	sleep 2
+	t_assert kill -0 "$ddpid"
+	echo 0 >"$DBG/$knob"
+	t_assert wait "$ddpid"
+	t_pass "$knob holds and releases I/O"
+done
 
 # delay_ms: a single read takes at least the delay.
 echo 300 >"$DBG/delay_ms"
