@@ -102,6 +102,25 @@ static inline void nto_start_request(struct request *rq)
 }
 
 /*
+ * A bio from the per-CPU bio cache (REQ_ALLOC_CACHE, io_uring's polled
+ * I/O) can reach a queue that is not polled: nvme multipath fails polled
+ * bios over to the head's requeue list clearing REQ_POLLED only, and they
+ * are then submitted as ordinary I/O.  Such a queue completes in interrupt
+ * context, where bio_put() of some kernels (Debian's 6.1) refuses the
+ * cache with a warning.  Without the flag the bio goes back to its bio_set
+ * like any other, which is what bio_clear_polled() does at submission.
+ */
+static inline void nto_rq_drop_bio_cache(struct request *rq)
+{
+#ifdef REQ_ALLOC_CACHE
+	struct bio *bio;
+
+	__rq_for_each_bio(bio, rq)
+		bio->bi_opf &= ~REQ_ALLOC_CACHE;
+#endif
+}
+
+/*
  * nvme_try_complete_req(): record the CQE in the nvme_request and complete
  * the request on its submitting CPU if blk-mq wants that.  Returns false when
  * the caller has to complete it itself.  nvme-core's fault injection hook is

@@ -81,6 +81,9 @@ static blk_status_t nvme_tcp_ofld_queue_rq(struct blk_mq_hw_ctx *hctx,
 	req->rq = rq;
 	req->queue = &q->ofld;
 	nvme_tcp_ofld_setup_data(ctrl, req);
+	/* Completed in interrupt context, unlike a poll queue's requests. */
+	if (hctx->type != HCTX_TYPE_POLL)
+		nto_rq_drop_bio_cache(rq);
 
 	/* started first: the device may complete before send_req returns */
 	nto_start_request(rq);
