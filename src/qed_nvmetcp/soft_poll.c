@@ -89,6 +89,7 @@ void soft_poll_conn(struct qed_nvmetcp_engine *eng, u32 handle)
 		goto out;
 	sk = conn->sock->sk;
 	atomic_inc(&conn->rx_pollers);
+	/* Seen by sk_data_ready before we look at the socket. */
 	smp_mb__after_atomic();
 	n = soft_poll_rx(conn, sk);
 	atomic_dec(&conn->rx_pollers);
