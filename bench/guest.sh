@@ -65,6 +65,13 @@ B_WORKLOADS=(
 # The layer-cost comparison: raw local null_blk against tcp_offload with the
 # engine in null mode (I/O completes in the engine, never reaches TCP).
 B_NULL_WORKLOADS=(rr4k-qd1-libaio rr4k-qd32x2-libaio)
+# Two references: the target's null_blk (irqmode=0) ends every request
+# inside its queue_rq, so fio never sleeps; B_NULL_TIMER ends them from a
+# timer interrupt that fires as soon as it can (irqmode=2,
+# completion_nsec=0), so fio waits and is woken, as it is by any device
+# that completes asynchronously, the engine included.
+B_NULL_TIMER=nullb1
+B_NULLB_CFS=/sys/kernel/config/nullb
 
 _b_json_str() { printf '"%s"' "${1//\"/\\\"}"; }
 
@@ -244,13 +251,37 @@ _b_field() {
 
 _b_null_args() { _b_field "$1" args; }
 
-# Raw null_blk on the guest against tcp_offload with the engine in null mode.
+# The timer-completed null_blk, made through null_blk's configfs (the
+# target's module parameters made nullb0).  Same size and block size.
+_b_null_timer_setup() {
+	local d=$B_NULLB_CFS/$B_NULL_TIMER
+	mkdir "$d" || return 1
+	t_cleanup bench_null_timer_teardown
+	_put 2 "$d/queue_mode" && _put 4096 "$d/blocksize" &&
+		_put $((T_NULL_GB * 1024)) "$d/size" && _put 2 "$d/irqmode" &&
+		_put 0 "$d/completion_nsec" && _put 1 "$d/power" || return 1
+	# 6.1 names configfs devices nullb<index>, 6.12 after the directory:
+	# both give nullb1 here, since nullb0 exists already.
+	wait_for 5 test -b "/dev/$B_NULL_TIMER" || { t_log "no /dev/$B_NULL_TIMER" >&2; return 1; }
+}
+
+# bench_null_timer_teardown: remove the timer null_blk; before
+# target_teardown, which cannot unload null_blk while it exists.
+bench_null_timer_teardown() {
+	local d=$B_NULLB_CFS/$B_NULL_TIMER
+	[ -d "$d" ] || return 0
+	_put 0 "$d/power" && rmdir "$d"
+}
+
+# Raw null_blk on the guest (both references) against tcp_offload with the
+# engine in null mode.
 _b_null_round() {
 	local round=$1 name args dev
 	for name in "${B_NULL_WORKLOADS[@]}"; do
 		_b_wanted "$name" || continue
 		args=$(_b_null_args "$name")
 		_b_fio "$round" local "$name" /dev/nullb0 "$args" || return 1
+		_b_fio "$round" local_timer "$name" "/dev/$B_NULL_TIMER" "$args" || return 1
 		dev=$(_b_dev tcp_offload io null) || return 1
 		_put 1 "$B_ENGINE_DBG/null_mode" || return 1
 		_b_fio "$round" engine_null "$name" "$dev" "$args" || { _put 0 "$B_ENGINE_DBG/null_mode"; return 1; }
@@ -503,6 +534,7 @@ bench_main() {
 	done
 	# Fill brd so that reads copy real pages, not the zero page.
 	dd if=/dev/zero of=/dev/ram0 bs=1M count="$T_BRD_MB" oflag=direct status=none || return 1
+	[ -z "$(_b_null_names)" ] || _b_null_timer_setup || return 1
 	load_offload_modules qed_nvmetcp.soft_netdevs=lo >/dev/null || return 1
 	for tr in tcp tcp_offload; do
 		for kind in io poll; do
@@ -519,6 +551,7 @@ bench_main() {
 	 "fio": "$(fio --version)", "nvme_cli": "$(/usr/sbin/nvme version | head -n 1)",
 	 "brd_mb": $T_BRD_MB, "null_gb": $T_NULL_GB,
 	 "workloads": [$(_b_names)], "null_workloads": [$(_b_null_names)],
+	 "null_timer": "$B_NULL_TIMER",
 	 "perf": ${BENCH_PERF:-0}, "perf_workload": "$B_PERF_WORKLOAD", "clocksource": "$(_b_clocksource)",
 	 "started": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
 	EOF

@@ -21,7 +21,7 @@ QD1 = "rr4k-qd1-libaio"
 class Run:
     """A bench directory in the shape bench/guest.sh writes it."""
 
-    def __init__(self, rounds, workloads, null_workloads=(), ab=False):
+    def __init__(self, rounds, workloads, null_workloads=(), ab=False, null_timer=False):
         self.tmp = tempfile.TemporaryDirectory()
         self.dir = self.tmp.name
         os.makedirs(os.path.join(self.dir, "fio"))
@@ -32,6 +32,8 @@ class Run:
                "started": "2026-12-05T00:00:00Z"}
         if ab:
             env["ab"] = {"A": "build/a", "B": "build/b"}
+        if null_timer:
+            env["null_timer"] = "nullb1"
         with open(os.path.join(self.dir, "env.json"), "w") as f:
             json.dump(env, f)
         with open(os.path.join(self.dir, "done.json"), "w") as f:
@@ -150,6 +152,50 @@ class CalibrationTest(unittest.TestCase):
         got = {t[0]: t[2] for t in report.targets(res)}
         self.assertAlmostEqual(got[f"{QD1} engine null mode IOPS / raw null_blk"], 0.5)
         self.assertIn("| 0.50× (1 of 2) |", report.markdown(res, "test", []))
+
+    def test_null_mode_timer_reference(self):
+        """The timer null_blk pairs with the same engine null jobs; a run
+        that had it must have it in every round."""
+        run = Run(2, [QD1], null_workloads=[QD1])
+        self.addCleanup(run.close)
+        for rnd in (1, 2):
+            run.job(rnd, "tcp", QD1, 4000)
+            run.job(rnd, "tcp_offload", QD1, 4000)
+            run.job(rnd, "local", QD1, 60000)
+            run.job(rnd, "local_timer", QD1, 40000)
+            run.job(rnd, "engine_null", QD1, 30000)
+        res = run.analyse()
+        got = {t[0]: t[2] for t in report.targets(res)}
+        self.assertAlmostEqual(got[f"{QD1} engine null mode IOPS / raw null_blk"], 0.5)
+        self.assertAlmostEqual(
+            got[f"{QD1} engine null mode IOPS / timer null_blk (reference only)"], 0.75)
+        md = report.markdown(res, "test", [])
+        self.assertIn("| timer null_blk |", md)
+        self.assertIn(f"| {QD1} | IOPS | 60000 | 40000 | 30000 | 0.50× | 0.50× (2 of 2) | n/a "
+                      "| 0.75× | 0.75× (2 of 2) | n/a |", md)
+
+    def test_null_timer_rounds_checked(self):
+        """A run that made the timer null_blk needs its jobs in every round."""
+        run = Run(2, [QD1], null_workloads=[QD1], null_timer=True)
+        self.addCleanup(run.close)
+        for rnd in (1, 2):
+            run.job(rnd, "tcp", QD1, 4000)
+            run.job(rnd, "tcp_offload", QD1, 4000)
+            run.job(rnd, "local", QD1, 60000)
+            if rnd == 1:
+                run.job(rnd, "local_timer", QD1, 40000)
+            run.job(rnd, "engine_null", QD1, 30000)
+        with self.assertRaisesRegex(report.BadData, f"{QD1}/local_timer: 1 rounds, want 2"):
+            report.check_data(run.analyse())
+        # Without the timer jobs in any round, the table keeps its columns.
+        res = Run(1, [QD1], null_workloads=[QD1])
+        self.addCleanup(res.close)
+        for tr, iops in (("tcp", 4000), ("tcp_offload", 4000), ("local", 60000),
+                         ("engine_null", 30000)):
+            res.job(1, tr, QD1, iops)
+        md = report.markdown(res.analyse(), "test", [])
+        self.assertNotIn("timer null_blk", md)
+        self.assertIn("| 0.50× (1 of 1) |", md)
 
     def test_ab_pairs(self):
         run = Run(2, [QD32], ab=True)

@@ -17,6 +17,7 @@ t_assert bench_main
 t_assert python3 "$NTO_REPO/bench/report.py" --check --no-plots \
 	--out "$NTO_RESULTS/report" "$BENCH_OUT"
 t_assert bench_disconnect
+t_assert bench_null_timer_teardown
 t_assert unload_offload_modules
 t_assert target_teardown
 t_assert check_dmesg

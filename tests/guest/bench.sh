@@ -11,6 +11,7 @@
 
 t_assert bench_main
 t_assert bench_disconnect
+t_assert bench_null_timer_teardown
 t_assert unload_offload_modules
 t_assert target_teardown
 t_assert check_dmesg
