@@ -5,6 +5,7 @@
  *   delay_ms       every CQE is posted this many ms late
  *   corrupt_ddgst  the next N received data digests count as mismatched
  *   fail_icreq     the next N ICReqs fail with a connection error event
+ *   dup_cccid      the next N I/O commands reuse the id of one in flight
  *   stall_sq       1: no WQE is consumed (writing 0 resumes)
  *   stall_rx       1: rx_work receives nothing, only pollers do (0 resumes)
  *   reset_conn     write a connection handle: its TCP socket is reset
@@ -112,7 +113,7 @@ static int delay_ms_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(delay_ms_fops, delay_ms_get, delay_ms_set, "%llu\n");
 
-/* corrupt_ddgst, fail_icreq: how many of the next events fail. */
+/* corrupt_ddgst, fail_icreq, dup_cccid: how many of the next events fail. */
 static int count_get(void *data, u64 *val)
 {
 	*val = atomic_read(data);
@@ -200,6 +201,8 @@ void soft_faults_add(struct soft_eng *se)
 				   &se->faults.corrupt_ddgst, &count_fops);
 	debugfs_create_file_unsafe("fail_icreq", 0600, d,
 				   &se->faults.fail_icreq, &count_fops);
+	debugfs_create_file_unsafe("dup_cccid", 0600, d,
+				   &se->faults.dup_cccid, &count_fops);
 	se->faults.stall_files[0] = (struct soft_stall_file){ se, false };
 	se->faults.stall_files[1] = (struct soft_stall_file){ se, true };
 	debugfs_create_file("stall_sq", 0600, d, &se->faults.stall_files[0],

@@ -277,6 +277,7 @@ struct soft_faults {
 	u32 delay_ms;
 	atomic_t corrupt_ddgst;
 	atomic_t fail_icreq;
+	atomic_t dup_cccid;
 };
 
 /**

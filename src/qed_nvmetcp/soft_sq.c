@@ -152,14 +152,40 @@ static int soft_tx_data(struct soft_conn *conn, struct soft_task *task,
 	return soft_tcp_send(conn, &dv, 1, sizeof(dg), false);
 }
 
-/* Called with conn->lock held: map @cccid to @task, unless it is in use. */
+/*
+ * Called with conn->lock held: map @cccid to @task, unless it is in use.
+ * Two commands with one id could not be told apart when the responses
+ * come back, so the WQE is refused and the connection fails.
+ */
 static int soft_cid_add(struct soft_conn *conn, struct soft_task *task,
 			u16 cccid)
 {
-	if (soft_cid_find(conn, cccid))
+	if (soft_cid_find(conn, cccid)) {
+		pr_warn_ratelimited("qed_nvmetcp: %s: conn %u: command id %#x is already in flight\n",
+				    conn->eng->pub.name, conn->handle, cccid);
 		return -EBUSY;
+	}
 	hash_add(conn->cid_hash, &task->cid_node, cccid);
 	return 0;
+}
+
+/*
+ * dup_cccid fault: an I/O command takes the id of a command in flight on
+ * its connection, as from a driver that reused one.  conn->lock held.
+ */
+static u16 soft_fault_cccid(struct soft_conn *conn, u16 cccid)
+{
+	struct soft_task *busy;
+	int bkt;
+
+	if (!conn->is_io || !atomic_read(&conn->eng->faults.dup_cccid))
+		return cccid;
+	hash_for_each(conn->cid_hash, bkt, busy, cid_node) {
+		if (atomic_add_unless(&conn->eng->faults.dup_cccid, -1, 0))
+			cccid = busy->cccid;
+		break;
+	}
+	return cccid;
 }
 
 /*
@@ -205,6 +231,7 @@ static int soft_task_start(struct soft_conn *conn, struct soft_task *task,
 		else
 			conn->ic_task = task;
 	} else {
+		cccid = soft_fault_cccid(conn, cccid);
 		rc = soft_cid_add(conn, task, cccid);
 	}
 	if (!rc) {

@@ -6,8 +6,9 @@
 #   qedn: a pattern written and read back over nvmet-tcp on brd; stall_sq,
 #   stall_rx
 #   holds I/O until released; delay_ms delays completions; null_mode
-#   completes I/O without the target; reset_conn and fail_icreq produce
-#   their connection error events and the controller recovers; removing
+#   completes I/O without the target; reset_conn, fail_icreq and
+#   dup_cccid produce their connection error events and the controller
+#   recovers (dup_cccid under a verified fio); removing
 #   the engine with live connections tears them down; unload is clean.
 
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +16,7 @@
 DBG=/sys/kernel/debug/qed_nvmetcp/soft-lo
 SYS=/sys/kernel/qed_nvmetcp
 
+require_fio
 t_assert offload_stack_setup
 t_cleanup host_disconnect
 t_assert host_connect tcp_offload
@@ -90,6 +92,27 @@ t_assert wait_for 30 dmesg_grew "ICReq failed by fault injection" "$before"
 t_assert wait_for 90 ctrl_live
 t_assert io_ok
 t_pass "fail_icreq: connection error event and recovery"
+
+# dup_cccid: a write that reuses the command id of one in flight is
+# refused (the responses could not be told apart), the connection fails,
+# the controller recovers, and fio's verify finds every write intact.
+# stall_rx keeps the commands fio has sent in flight until one is reused
+# (without it, on 6.1, the target answered each write before the next
+# one started, and no id was ever in use to reuse).
+before=$(dmesg_count "is already in flight")
+fio_verify_bg dup 12
+sleep 2
+echo 1 >"$DBG/stall_rx"
+echo 1 >"$DBG/dup_cccid"
+dup_seen=0
+wait_for 10 dmesg_grew "is already in flight" "$before" || dup_seen=$?
+echo 0 >"$DBG/stall_rx"
+t_assert test "$dup_seen" -eq 0
+t_assert grep -qx 0 "$DBG/dup_cccid"
+t_assert fio_wait_ok "$NTO_RESULTS/fio-dup.log"
+t_assert wait_for 60 ctrl_live
+t_assert io_ok
+t_pass "dup_cccid: duplicate command id refused, recovered, writes verified"
 
 # Remove the engine under live connections.
 t_assert test -n "$(cat "$DBG/conns")"
