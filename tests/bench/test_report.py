@@ -153,18 +153,21 @@ class CalibrationTest(unittest.TestCase):
         self.assertAlmostEqual(got[f"{QD1} engine null mode IOPS / raw null_blk"], 0.5)
         self.assertIn("| 0.50× (1 of 2) |", report.markdown(res, "test", []))
 
-    def test_null_mode_timer_reference(self):
-        """The timer null_blk pairs with the same engine null jobs; a run
-        that had it must have it in every round."""
-        run = Run(2, [QD1], null_workloads=[QD1])
+    def null_run(self, timer_rounds, null_timer=False):
+        """Two rounds of QD1 on every transport, the timer null_blk in
+        timer_rounds only."""
+        run = Run(2, [QD1], null_workloads=[QD1], null_timer=null_timer)
         self.addCleanup(run.close)
         for rnd in (1, 2):
-            run.job(rnd, "tcp", QD1, 4000)
-            run.job(rnd, "tcp_offload", QD1, 4000)
-            run.job(rnd, "local", QD1, 60000)
-            run.job(rnd, "local_timer", QD1, 40000)
-            run.job(rnd, "engine_null", QD1, 30000)
-        res = run.analyse()
+            for tr, iops in (("tcp", 4000), ("tcp_offload", 4000), ("local", 60000),
+                             ("local_timer", 40000), ("engine_null", 30000)):
+                if tr != "local_timer" or rnd in timer_rounds:
+                    run.job(rnd, tr, QD1, iops)
+        return run
+
+    def test_null_mode_timer_reference(self):
+        """The timer null_blk pairs with the same engine null jobs."""
+        res = self.null_run((1, 2)).analyse()
         got = {t[0]: t[2] for t in report.targets(res)}
         self.assertAlmostEqual(got[f"{QD1} engine null mode IOPS / raw null_blk"], 0.5)
         self.assertAlmostEqual(
@@ -175,27 +178,13 @@ class CalibrationTest(unittest.TestCase):
                       "| 0.75× | 0.75× (2 of 2) | n/a |", md)
 
     def test_null_timer_rounds_checked(self):
-        """A run that made the timer null_blk needs its jobs in every round."""
-        run = Run(2, [QD1], null_workloads=[QD1], null_timer=True)
-        self.addCleanup(run.close)
-        for rnd in (1, 2):
-            run.job(rnd, "tcp", QD1, 4000)
-            run.job(rnd, "tcp_offload", QD1, 4000)
-            run.job(rnd, "local", QD1, 60000)
-            if rnd == 1:
-                run.job(rnd, "local_timer", QD1, 40000)
-            run.job(rnd, "engine_null", QD1, 30000)
+        """A run that made the timer null_blk needs its jobs in every round;
+        a run without any timer jobs keeps the old table."""
         with self.assertRaisesRegex(report.BadData, f"{QD1}/local_timer: 1 rounds, want 2"):
-            report.check_data(run.analyse())
-        # Without the timer jobs in any round, the table keeps its columns.
-        res = Run(1, [QD1], null_workloads=[QD1])
-        self.addCleanup(res.close)
-        for tr, iops in (("tcp", 4000), ("tcp_offload", 4000), ("local", 60000),
-                         ("engine_null", 30000)):
-            res.job(1, tr, QD1, iops)
-        md = report.markdown(res.analyse(), "test", [])
+            report.check_data(self.null_run((1,), null_timer=True).analyse())
+        md = report.markdown(self.null_run(()).analyse(), "test", [])
         self.assertNotIn("timer null_blk", md)
-        self.assertIn("| 0.50× (1 of 1) |", md)
+        self.assertIn("| 0.50× (2 of 2) |", md)
 
     def test_ab_pairs(self):
         run = Run(2, [QD32], ab=True)
