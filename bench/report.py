@@ -415,33 +415,28 @@ def null_markdown(res):
                  "as it can, so fio waits and is woken, as with any device "
                  "that completes asynchronously; it is a reference only.")
     L.append("")
-    head = "| workload | metric | raw null_blk | "
-    rule = "|---|---|---:|"
+    # (reference transport, its column, key of the pairing in res["paired"])
+    refs = [("local", "raw null_blk", "engine_null")]
     if timer:
-        head += "timer null_blk | "
-        rule += "---:|"
-    head += "engine null mode | ratio | per round, undisturbed | extra µs/IO |"
-    rule += "---:|---:|---:|---:|"
-    if timer:
-        head += " ratio to timer | per round, undisturbed | extra µs/IO |"
-        rule += "---:|---:|---:|"
-    L += [head, rule]
+        refs.append(("local_timer", "timer null_blk", "engine_null@timer"))
+    L.append("| workload | metric | " + "".join(f"{col} | " for _, col, _ in refs)
+             + "engine null mode |"
+             + "".join(f" ratio{' to timer' if tr == 'local_timer' else ''} | "
+                       "per round, undisturbed | extra µs/IO |" for tr, _, _ in refs))
+    L.append("|---|---|" + "---:|" * (len(refs) + 1) + "---:|---:|---:|" * len(refs))
     paired = res["paired"]
     for wl in env["null_workloads"]:
-        a, b = s[wl]["local"], s[wl]["engine_null"]
+        b = s[wl]["engine_null"]
         for k, name in (("iops", "IOPS"), ("lat_mean_us", "lat mean µs"),
                         ("cpu_per_io_us", "CPU µs/IO")):
-            row = f"| {wl} | {name} | {fmt(a[k])} | "
-            if timer:
-                row += f"{fmt(s[wl]['local_timer'][k])} | "
-            refs = [(a, "engine_null")]
-            if timer:
-                refs.append((s[wl]["local_timer"], "engine_null@timer"))
+            row = f"| {wl} | {name} | "
+            row += "".join(f"{fmt(s[wl][tr][k])} | " for tr, _, _ in refs)
             row += f"{fmt(b[k])} |"
-            for ref, key in refs:
-                extra = b[k] - ref[k] if k != "iops" else float("nan")
+            for tr, _, key in refs:
+                ref = s[wl][tr][k]
+                extra = b[k] - ref if k != "iops" else float("nan")
                 pr = fmt_paired(paired.get(wl, {}).get(key, {}).get(k))
-                row += f" {fmt_ratio(ratio(b[k], ref[k]))} | {pr} | {fmt(extra)} |"
+                row += f" {fmt_ratio(ratio(b[k], ref))} | {pr} | {fmt(extra)} |"
             L.append(row)
     L.append("")
     return L
