@@ -413,8 +413,10 @@ _b_profile() {
 # the transports "tcp", "tcp_offload-A", "tcp_offload-B", "engine_null-A",
 # "engine_null-B"; bench/report.py --ab compares them.
 # BENCH_AB_WORKLOADS (space-separated names of B_WORKLOADS on null_blk)
-# replaces the default three.
+# replaces the default three; BENCH_AB_NULL_WORKLOADS (names of
+# B_NULL_WORKLOADS) the engine null mode ones.
 read -r -a B_AB_WORKLOADS <<<"${BENCH_AB_WORKLOADS:-rr4k-qd1-libaio rr4k-qd32x2-libaio rr4k-qd32x2-uring}"
+read -r -a B_AB_NULL_WORKLOADS <<<"${BENCH_AB_NULL_WORKLOADS:-rr4k-qd1-libaio}"
 
 # _b_kind NAME: the controller kind (io or poll) workload NAME runs on.
 _b_kind() { _b_field "$1" kind; }
@@ -432,10 +434,11 @@ _b_ab_phase() {
 		_b_fio "$round" "tcp_offload-$v" "$name" "$dev" "$args" || return 1
 		_b_dmesg_ok tcp_offload "$kind" || return 1
 	done
-	name=rr4k-qd1-libaio
 	dev=$(_b_dev tcp_offload io null) || return 1
 	_put 1 "$B_ENGINE_DBG/null_mode" || return 1
-	_b_fio "$round" "engine_null-$v" "$name" "$dev" "$(_b_null_args "$name")" || return 1
+	for name in "${B_AB_NULL_WORKLOADS[@]}"; do
+		_b_fio "$round" "engine_null-$v" "$name" "$dev" "$(_b_null_args "$name")" || return 1
+	done
 	_put 0 "$B_ENGINE_DBG/null_mode" || return 1
 	_b_dmesg_ok tcp_offload io || return 1
 	for kind in io poll; do
@@ -468,6 +471,7 @@ bench_ab() {
 	 "calib_count": $B_CALIB_COUNT,
 	 "ab": {"A": "$BENCH_AB_A", "B": "$BENCH_AB_B"},
 	 "workloads": [$(printf '"%s",' "${B_AB_WORKLOADS[@]}" | sed 's/,$//')],
+	 "null_workloads": [$(printf '"%s",' "${B_AB_NULL_WORKLOADS[@]}" | sed 's/,$//')],
 	 "fio": "$(fio --version)", "clocksource": "$(_b_clocksource)",
 	 "started": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
 	EOF

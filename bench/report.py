@@ -599,7 +599,8 @@ def ab_markdown(res, command):
     L.extend(calib_markdown(res))
     L += ["| workload | metric | nvme-tcp | A | B | B/A | B/A per round, undisturbed | B/A range |",
           "|---|---|---:|---:|---:|---:|---:|---|"]
-    rows = [(wl, "tcp_offload") for wl in env["workloads"]] + [("rr4k-qd1-libaio", "engine_null")]
+    rows = [(wl, "tcp_offload") for wl in env["workloads"]] + \
+        [(wl, "engine_null") for wl in env.get("null_workloads", ["rr4k-qd1-libaio"])]
     for wl, tr in rows:
         a, b = s[wl][tr + "-A"], s[wl][tr + "-B"]
         y = s[wl].get("tcp", {}) if tr == "tcp_offload" else {}

@@ -203,6 +203,27 @@ class CalibrationTest(unittest.TestCase):
         # disturbance; only a slower one is.
         self.assertIn(f"| {QD32} | IOPS | 10000 | 10000 | 15500 | 1.55× | 1.55× (2 of 2) | 1.10–2.00 |", md)
 
+    def test_ab_null_workloads(self):
+        """bench-ab lists every engine null mode workload it ran; runs from
+        before BENCH_AB_NULL_WORKLOADS (no null_workloads in env.json) had
+        QD1 only."""
+        run = Run(1, [QD1], null_workloads=[QD1, QD32], ab=True)
+        self.addCleanup(run.close)
+        run.job(1, "tcp", QD1, 10000)
+        for wl, b in ((QD1, 12000), (QD32, 30000)):
+            run.job(1, "tcp_offload-A", wl, 10000)
+            run.job(1, "tcp_offload-B", wl, 10000)
+            run.job(1, "engine_null-A", wl, 20000)
+            run.job(1, "engine_null-B", wl, b)
+        res = run.analyse()
+        md = report.ab_markdown(res, "test")
+        self.assertIn(f"| {QD1} (engine null mode) | IOPS | n/a | 20000 | 12000 | 0.60× |", md)
+        self.assertIn(f"| {QD32} (engine null mode) | IOPS | n/a | 20000 | 30000 | 1.50× |", md)
+        del res["env"]["null_workloads"]
+        md = report.ab_markdown(res, "test")
+        self.assertIn(f"| {QD1} (engine null mode) |", md)
+        self.assertNotIn(f"| {QD32} (engine null mode) |", md)
+
 
 if __name__ == "__main__":
     unittest.main()
