@@ -88,10 +88,16 @@ struct qed_nvmetcp_vector {
  * struct qed_nvmetcp_conn_sq - a connection's send queue
  * @wqes:	ring of @depth WQEs, allocated by the driver
  * @depth:	entries in @wqes, a power of two <= caps.sq_depth
+ * @polled:	the driver reaps this connection's completions by polling
+ *		(a blk-mq poll queue), not from its vector's interrupt.  An
+ *		engine whose "firmware" runs on the host's CPUs gives such
+ *		a connection's work precedence over the spinning poller;
+ *		hardware ignores it.
  */
 struct qed_nvmetcp_conn_sq {
 	struct nvmetcp_wqe *wqes;
 	u32 depth;
+	bool polled;
 };
 
 /**

@@ -40,14 +40,15 @@ static int conns_show(struct seq_file *m, void *v)
 		conn = se->conns[i];
 		if (!conn)
 			continue;
-		seq_printf(m, "%u %s sq_prod %u sq_cons %u cq %u src_port %u dst_port %u hdgst %d ddgst %d tx_lent %llu tx_copied %llu rx_polled %llu\n",
+		seq_printf(m, "%u %s sq_prod %u sq_cons %u cq %u src_port %u dst_port %u hdgst %d ddgst %d tx_lent %llu tx_copied %llu rx_polled %llu wq %s\n",
 			   i, soft_state_names[conn->state],
 			   READ_ONCE(conn->sq_prod), conn->sq_cons,
 			   conn->params.default_cq, conn->params.src.port,
 			   conn->params.dst.port, conn->hdgst, conn->ddgst,
 			   READ_ONCE(conn->tx_lent),
 			   READ_ONCE(conn->tx_copied),
-			   READ_ONCE(conn->rx_polled));
+			   READ_ONCE(conn->rx_polled),
+			   conn->wq == soft_wq ? "highpri" : "normal");
 	}
 	mutex_unlock(&se->lock);
 	return 0;
@@ -172,7 +173,7 @@ static ssize_t stall_write(struct file *file, const char __user *ubuf,
 	for (i = 0; i < SOFT_MAX_CONNS; i++) {
 		conn = se->conns[i];
 		if (conn && conn->state == SOFT_CONN_CONNECTED)
-			queue_work(soft_wq, f->rx ? &conn->rx_work : &conn->tx_work);
+			queue_work(conn->wq, f->rx ? &conn->rx_work : &conn->tx_work);
 	}
 	mutex_unlock(&se->lock);
 	return count;

@@ -24,6 +24,7 @@ MODULE_PARM_DESC(soft_vectors,
 		 "completion vectors of each software engine, 1-16 (default 0: one per online CPU plus one, at most 16)");
 
 struct workqueue_struct *soft_wq;
+struct workqueue_struct *soft_conn_wq;
 
 /* Every listed netdev must work, or the load fails naming the culprit. */
 static int nvmetcp_create_listed(void)
@@ -62,12 +63,21 @@ static int __init qed_nvmetcp_init(void)
 		return -EINVAL;
 	}
 	/*
-	 * Block I/O depends on progress of this queue: it must have a rescuer
-	 * (memory reclaim) and run before ordinary work (high priority).
+	 * Block I/O depends on progress of both queues: they need a rescuer
+	 * (memory reclaim).  The "interrupts" and polled connections run
+	 * before ordinary work (high priority); other connections run at
+	 * normal priority, so that a submitter is not preempted after each
+	 * doorbell and tx_work finds several WQEs (see soft.h).
 	 */
 	soft_wq = alloc_workqueue("qed_nvmetcp", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
 	if (!soft_wq)
 		return -ENOMEM;
+	soft_conn_wq = alloc_workqueue("qed_nvmetcp_conn", WQ_MEM_RECLAIM, 0);
+	if (!soft_conn_wq) {
+		destroy_workqueue(soft_conn_wq);
+	destroy_workqueue(soft_wq);
+		return -ENOMEM;
+	}
 	soft_faults_init();
 	rc = nvmetcp_registry_init();
 	if (rc)
@@ -86,6 +96,7 @@ err_engines:
 	nvmetcp_registry_exit();
 err_faults:
 	soft_faults_exit();
+	destroy_workqueue(soft_conn_wq);
 	destroy_workqueue(soft_wq);
 	return rc;
 }
@@ -96,6 +107,7 @@ static void __exit qed_nvmetcp_exit(void)
 	nvmetcp_hw_remove();
 	nvmetcp_registry_exit();
 	soft_faults_exit();
+	destroy_workqueue(soft_conn_wq);
 	destroy_workqueue(soft_wq);
 }
 

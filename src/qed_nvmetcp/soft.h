@@ -10,8 +10,14 @@
  * engine turns it back with phys_to_virt() after a sanity check and never
  * maps anything.
  *
- * Execution model: one WQ_MEM_RECLAIM|WQ_HIGHPRI workqueue for the module.
- * Per connection, tx_work consumes the SQ up to the doorbell's producer
+ * Execution model: two WQ_MEM_RECLAIM workqueues for the module.  A
+ * connection's work items run on conn->wq: soft_conn_wq (normal priority)
+ * unless the driver polls its completions, then soft_wq (WQ_HIGHPRI), which
+ * also carries the vectors' "interrupts".  At normal priority a doorbell
+ * does not preempt the submitter, which goes on queueing commands until it
+ * waits, and tx_work then sends them in one run (at 4k QD32x2 under TCG
+ * that halved the CPU per I/O); a poller never waits, so there the
+ * engine's work must preempt it.  Per connection, tx_work consumes the SQ up to the doorbell's producer
  * and is the only sender on the socket; rx_work (kicked by sk_data_ready
  * and sk_state_change) receives, and so does a thread polling one of the
  * driver's poll queues (soft_poll_conn(), like a NAPI busy poll), one at a
@@ -149,6 +155,8 @@ enum soft_rx_state {
  * @sq_prod:	last producer published by the doorbell
  * @sq_cons:	next WQE tx_work reads (tx_work only)
  * @cid_hash:	cccid -> active struct soft_task (@cid_node)
+ * @wq:		where the work items below run: soft_wq if sq.polled, else
+ *		soft_conn_wq; set by offload, before any of them is queued
  * @rxc:	what rx accepts (digests, IC done, max data)
  * @rx_*:	receive state machine, run by whoever holds the socket lock:
  *		rx_work (lock_sock) or a poller (bh_lock_sock, not owned)
@@ -187,6 +195,7 @@ struct soft_conn {
 	void (*saved_state_change)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 
+	struct workqueue_struct *wq;
 	struct work_struct tx_work;
 	struct work_struct rx_work;
 	struct delayed_work cq_work;
@@ -314,6 +323,7 @@ static inline struct soft_eng *to_soft(struct qed_nvmetcp_engine *eng)
 }
 
 extern struct workqueue_struct *soft_wq;
+extern struct workqueue_struct *soft_conn_wq;
 extern unsigned int soft_vectors;
 extern const struct qed_nvmetcp_engine_ops soft_eng_ops;
 

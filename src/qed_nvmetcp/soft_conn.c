@@ -29,6 +29,7 @@ int soft_acquire_conn(struct qed_nvmetcp_engine *eng, u32 *handle,
 	if (!conn)
 		return -ENOMEM;
 	conn->eng = se;
+	conn->wq = soft_conn_wq;
 	spin_lock_init(&conn->lock);
 	INIT_WORK(&conn->tx_work, soft_tx_work);
 	INIT_WORK(&conn->rx_work, soft_rx_work);
@@ -165,6 +166,7 @@ int soft_offload_conn(struct qed_nvmetcp_engine *eng, u32 handle,
 		goto out;
 	conn->params = *p;
 	conn->sq = *sq;
+	conn->wq = sq->polled ? soft_wq : soft_conn_wq;
 	conn->event_ctx = event_context;
 	conn->sq_prod = 0;
 	conn->sq_cons = 0;
@@ -183,7 +185,7 @@ int soft_offload_conn(struct qed_nvmetcp_engine *eng, u32 handle,
 		goto out;
 	}
 	/* The handshake may already be over: look at the socket once. */
-	queue_work(soft_wq, &conn->rx_work);
+	queue_work(conn->wq, &conn->rx_work);
 out:
 	mutex_unlock(&se->lock);
 	return rc;
@@ -227,7 +229,7 @@ static void soft_conn_terminate(struct soft_conn *conn, bool abortive)
 	conn->abortive = abortive;
 	conn->state = SOFT_CONN_TERMINATING;
 	spin_unlock_bh(&conn->lock);
-	queue_work(soft_wq, &conn->term_work);
+	queue_work(conn->wq, &conn->term_work);
 }
 
 int soft_destroy_conn(struct qed_nvmetcp_engine *eng, u32 handle,
@@ -277,7 +279,7 @@ void soft_ring_doorbell(struct qed_nvmetcp_engine *eng, u32 handle,
 	/* Pairs with the acquire in tx_work: WQEs before the producer. */
 	smp_store_release(&conn->sq_prod, le16_to_cpu(db->sq_prod));
 	if (soft_sq_consumable(READ_ONCE(conn->state)))
-		queue_work(soft_wq, &conn->tx_work);
+		queue_work(conn->wq, &conn->tx_work);
 }
 
 /* Report a fatal connection problem once; processing stops after it. */

@@ -158,7 +158,7 @@ static void soft_cq_run(struct soft_conn *conn)
 
 	soft_cq_flush(conn, &full);
 	if (full)
-		mod_delayed_work(soft_wq, &conn->cq_work, 1);
+		mod_delayed_work(conn->wq, &conn->cq_work, 1);
 }
 
 void soft_cq_work(struct work_struct *work)
@@ -192,7 +192,7 @@ void soft_cq_kick(struct soft_conn *conn)
 		return;
 
 	if (delay)
-		queue_delayed_work(soft_wq, &conn->cq_work,
+		queue_delayed_work(conn->wq, &conn->cq_work,
 				   msecs_to_jiffies(delay));
 	else
 		soft_cq_run(conn);

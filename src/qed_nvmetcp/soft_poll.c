@@ -103,7 +103,7 @@ void soft_poll_conn(struct qed_nvmetcp_engine *eng, u32 handle)
 	 * release_sock() calls sk_data_ready again.
 	 */
 	if (n < 0 || (missed && !skb_queue_empty_lockless(&sk->sk_receive_queue)))
-		queue_work(soft_wq, &conn->rx_work);
+		queue_work(conn->wq, &conn->rx_work);
 out:
 	rcu_read_unlock();
 }

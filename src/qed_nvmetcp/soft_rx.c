@@ -118,7 +118,7 @@ static int soft_rx_r2t(struct soft_conn *conn)
 	spin_unlock_bh(&conn->lock);
 	if (bad)
 		return soft_rx_proto(conn, bad);
-	queue_work(soft_wq, &conn->tx_work);
+	queue_work(conn->wq, &conn->tx_work);
 	return 0;
 }
 
@@ -324,7 +324,7 @@ static bool soft_rx_connecting(struct soft_conn *conn)
 		if (up) {
 			soft_poll_allow(conn);
 			soft_event(conn, NVMETCP_EVENT_TYPE_ASYN_CONNECT_COMPLETE);
-			queue_work(soft_wq, &conn->tx_work);
+			queue_work(conn->wq, &conn->tx_work);
 		}
 		return up;
 	}
@@ -502,7 +502,7 @@ void soft_rx_work(struct work_struct *work)
 	if (report)
 		soft_rx_error(conn, rc);
 	else if (out.more)
-		queue_work(soft_wq, &conn->rx_work);
+		queue_work(conn->wq, &conn->rx_work);
 out:
 	memalloc_noio_restore(noio);
 }

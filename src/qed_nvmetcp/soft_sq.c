@@ -518,6 +518,6 @@ void soft_tx_work(struct work_struct *work)
 		}
 	}
 	if (budget < 0)
-		queue_work(soft_wq, &conn->tx_work);
+		queue_work(conn->wq, &conn->tx_work);
 	memalloc_noio_restore(noio);
 }

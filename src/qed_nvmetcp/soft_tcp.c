@@ -67,7 +67,7 @@ static void soft_sk_data_ready(struct sock *sk)
 	read_lock_bh(&sk->sk_callback_lock);
 	conn = soft_sk_conn(sk);
 	if (conn && !soft_sk_leave_to_poller(conn))
-		queue_work(soft_wq, &conn->rx_work);
+		queue_work(conn->wq, &conn->rx_work);
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -80,7 +80,7 @@ static void soft_sk_state_change(struct sock *sk)
 	conn = soft_sk_conn(sk);
 	if (conn) {
 		saved = conn->saved_state_change;
-		queue_work(soft_wq, &conn->rx_work);
+		queue_work(conn->wq, &conn->rx_work);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
 	if (saved)

@@ -123,6 +123,7 @@ static int qedn_conn_alloc(struct qedn_conn *conn)
 		return -EINVAL;
 	}
 	conn->sq.depth = depth;
+	conn->sq.polled = conn->ofld.poll;
 	conn->sq.wqes = kcalloc(depth, sizeof(*conn->sq.wqes), GFP_KERNEL);
 	conn->cccid = alloc_pages_exact(QEDN_CCCID_ENTRIES *
 					sizeof(*conn->cccid), GFP_KERNEL);

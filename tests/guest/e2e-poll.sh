@@ -24,6 +24,14 @@ t_assert host_connect tcp_offload --nr-io-queues=1 --nr-poll-queues=1 \
 dmesg | grep 'default/read/poll' | tail -n 1
 polled() { dmesg | grep 'default/read/poll' | tail -n 1 | grep -q '/1 default/read/poll'; }
 t_assert polled
+# The engine's work for the poll queue preempts the spinning pollers (high
+# priority); the admin and default queues' work lets the submitter batch
+# (normal priority).  Connections come up in queue order.
+engine_conns
+wq_order() { awk '{ for (i = 1; i < NF; i++) if ($i == "wq") printf "%s ", $(i + 1) }' \
+	/sys/kernel/debug/qed_nvmetcp/soft-lo/conns; }
+t_log "engine workqueues in queue order: $(wq_order)"
+t_assert test "$(wq_order)" = "normal normal highpri "
 
 # With the engine's rx_work stalled, only the pollers themselves
 # (soft_poll_conn()) can receive the poll queue's PDUs.
