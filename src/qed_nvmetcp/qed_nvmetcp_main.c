@@ -74,9 +74,8 @@ static int __init qed_nvmetcp_init(void)
 		return -ENOMEM;
 	soft_conn_wq = alloc_workqueue("qed_nvmetcp_conn", WQ_MEM_RECLAIM, 0);
 	if (!soft_conn_wq) {
-		destroy_workqueue(soft_conn_wq);
-	destroy_workqueue(soft_wq);
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto err_wq;
 	}
 	soft_faults_init();
 	rc = nvmetcp_registry_init();
@@ -97,6 +96,7 @@ err_engines:
 err_faults:
 	soft_faults_exit();
 	destroy_workqueue(soft_conn_wq);
+err_wq:
 	destroy_workqueue(soft_wq);
 	return rc;
 }

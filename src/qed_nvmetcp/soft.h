@@ -17,7 +17,9 @@
  * does not preempt the submitter, which goes on queueing commands until it
  * waits, and tx_work then sends them in one run (at 4k QD32x2 under TCG
  * that halved the CPU per I/O); a poller never waits, so there the
- * engine's work must preempt it.  Per connection, tx_work consumes the SQ up to the doorbell's producer
+ * engine's work must preempt it.
+ *
+ * Per connection, tx_work consumes the SQ up to the doorbell's producer
  * and is the only sender on the socket; rx_work (kicked by sk_data_ready
  * and sk_state_change) receives, and so does a thread polling one of the
  * driver's poll queues (soft_poll_conn(), like a NAPI busy poll), one at a
