@@ -19,13 +19,16 @@
  * that halved the CPU per I/O); a poller never waits, so there the
  * engine's work must preempt it.
  *
- * Per connection, tx_work consumes the SQ up to the doorbell's producer
- * and is the only sender on the socket; rx_work (kicked by sk_data_ready
- * and sk_state_change) receives, and so does a thread polling one of the
- * driver's poll queues (soft_poll_conn(), like a NAPI busy poll), one at a
- * time under the socket lock; conn->lock is therefore taken with bottom
- * halves off, as it nests inside the socket spinlock; cq_work flushes completions
- * that could not be posted at once (CQ full, or delayed by fault injection).
+ * Per connection, tx_work consumes the SQ up to the doorbell's producer;
+ * on a poll queue's connection the pollers send the queued commands
+ * themselves (soft_poll_tx(), one owner of the send side at a time) and
+ * tx_work sends what they may not or did not come for.  rx_work
+ * (kicked by sk_data_ready and sk_state_change) receives, and so does a
+ * thread polling one of the driver's poll queues (soft_poll_conn(), like
+ * a NAPI busy poll), one at a time under the socket lock; conn->lock is
+ * therefore taken with bottom halves off, as it nests inside the socket
+ * spinlock.  cq_work flushes completions that could not be posted at
+ * once (CQ full, or delayed by fault injection).
  * Per vector, irq_work calls the driver's handler on the vector's CPU with
  * bottom halves disabled, which is what "interrupt context" means here.
  */
@@ -53,6 +56,8 @@
 #define SOFT_CQ_DEPTH		16384
 /* Receive steps (PDU pieces) per rx_work run or poll */
 #define SOFT_RX_BUDGET		64
+/* WQEs (or R2Ts) per tx_work run or poll */
+#define SOFT_TX_BUDGET		64
 /*
  * Buckets of a connection's cccid table: 64, two commands a bucket on a
  * full 128-deep queue.  A fixed table needs no allocation per command; an
@@ -155,7 +160,7 @@ enum soft_rx_state {
  * @lock:	protects tasks of this connection, @r2t_list, @cq_backlog,
  *		@cid_hash and @state transitions
  * @sq_prod:	last producer published by the doorbell
- * @sq_cons:	next WQE tx_work reads (tx_work only)
+ * @sq_cons:	next WQE to send (whoever owns the send side, see @tx_flags)
  * @cid_hash:	cccid -> active struct soft_task (@cid_node)
  * @wq:		where the work items below run: soft_wq if sq.polled, else
  *		soft_conn_wq; set by offload, before any of them is queued
@@ -180,6 +185,17 @@ enum soft_rx_state {
  * @is_io:	the fabrics Connect sent on it named an I/O queue (null mode)
  * @tx_lent:	data bytes sent from the driver's pages without a copy
  * @tx_copied:	data bytes sent by copying (pages that may not be lent)
+ * @tx_by_poller: a poll queue's: its pollers send its commands
+ *		(soft_poll_tx()), the doorbell arms @tx_late
+ * @tx_late:	tx_work for a @tx_by_poller connection nobody polled
+ * @tx_flags:	SOFT_TX_OWNED: tx_work or a poller owns the send side;
+ *		SOFT_TX_KICK: tx_work found it owned (soft_poll_tx.c)
+ * @tx_polled:	command PDUs sent by pollers (soft_poll_tx())
+ * @tx_carry, @tx_carry_off, @tx_carry_len: a PDU a poller sent that the
+ *		socket did not take whole; tx_work sends the rest first
+ *		(owner only)
+ * @tx_poll_err, @tx_poll_itid: a poller could not start the task;
+ *		tx_work reports it and fails the connection (owner only)
  */
 struct soft_conn {
 	struct soft_eng *eng;
@@ -199,6 +215,7 @@ struct soft_conn {
 
 	struct workqueue_struct *wq;
 	struct work_struct tx_work;
+	struct delayed_work tx_late;
 	struct work_struct rx_work;
 	struct delayed_work cq_work;
 	struct work_struct term_work;
@@ -217,6 +234,14 @@ struct soft_conn {
 	bool is_io;
 	u64 tx_lent;
 	u64 tx_copied;
+	bool tx_by_poller;
+	unsigned long tx_flags;
+	u64 tx_polled;
+	u8 tx_carry[NTP_TX_HDR_MAX];
+	u8 tx_carry_off;
+	u8 tx_carry_len;
+	int tx_poll_err;
+	u16 tx_poll_itid;
 	u64 rx_polled;
 	atomic_t rx_pollers;
 	atomic_t rx_missed;
@@ -383,6 +408,35 @@ void soft_cqe_fill(struct soft_conn *conn, struct soft_task *task, u8 type,
 		   const void *nvme_cqe);
 void soft_task_complete(struct soft_conn *conn, struct soft_task *task,
 			const void *nvme_cqe);
+
+int soft_task_start(struct soft_conn *conn, struct soft_task *task,
+		    const struct e5_nvmetcp_task_context *ctx, u8 type);
+
+/* soft_poll_tx.c (sending from a poller) */
+enum {
+	SOFT_TX_OWNED,
+	SOFT_TX_KICK,
+};
+
+/*
+ * How long a poll queue's doorbell lets the pollers send before tx_work
+ * does: a poller comes within microseconds; this only bounds the wait if
+ * none does.
+ */
+#define SOFT_POLL_TX_DELAY	msecs_to_jiffies(2)
+
+/* Its pollers send this connection's commands (not in null mode or stalled). */
+static inline bool soft_poll_sends(const struct soft_conn *conn)
+{
+	return conn->tx_by_poller && !READ_ONCE(conn->eng->faults.null_mode) &&
+	       !READ_ONCE(conn->eng->faults.stall_sq);
+}
+
+void soft_tx_release(struct soft_conn *conn);
+bool soft_tx_enter(struct soft_conn *conn);
+void soft_poll_tx(struct soft_conn *conn);
+void soft_tx_late_work(struct work_struct *work);
+int soft_tx_finish_poller(struct soft_conn *conn);
 
 /* soft_rx.c */
 void soft_rx_work(struct work_struct *work);

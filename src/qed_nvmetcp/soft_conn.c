@@ -32,6 +32,7 @@ int soft_acquire_conn(struct qed_nvmetcp_engine *eng, u32 *handle,
 	conn->wq = soft_conn_wq;
 	spin_lock_init(&conn->lock);
 	INIT_WORK(&conn->tx_work, soft_tx_work);
+	INIT_DELAYED_WORK(&conn->tx_late, soft_tx_late_work);
 	INIT_WORK(&conn->rx_work, soft_rx_work);
 	INIT_DELAYED_WORK(&conn->cq_work, soft_cq_work);
 	INIT_WORK(&conn->term_work, soft_term_work);
@@ -91,6 +92,7 @@ static void soft_term_work(struct work_struct *work)
 	soft_tcp_unblock(conn);
 	soft_tcp_detach(conn);
 	soft_poll_stop(conn);
+	cancel_delayed_work_sync(&conn->tx_late);
 	cancel_work_sync(&conn->tx_work);
 	cancel_work_sync(&conn->rx_work);
 	cancel_delayed_work_sync(&conn->cq_work);
@@ -167,6 +169,7 @@ int soft_offload_conn(struct qed_nvmetcp_engine *eng, u32 handle,
 	conn->params = *p;
 	conn->sq = *sq;
 	conn->wq = sq->polled ? soft_wq : soft_conn_wq;
+	conn->tx_by_poller = sq->polled;
 	conn->event_ctx = event_context;
 	conn->sq_prod = 0;
 	conn->sq_cons = 0;
@@ -177,6 +180,10 @@ int soft_offload_conn(struct qed_nvmetcp_engine *eng, u32 handle,
 	conn->max_send_pdu = 0;
 	conn->is_io = false;
 	conn->abortive = false;
+	conn->tx_flags = 0;
+	conn->tx_carry_len = 0;
+	conn->tx_carry_off = 0;
+	conn->tx_poll_err = 0;
 	soft_rx_reset(conn);
 	conn->state = SOFT_CONN_CONNECTING;
 	rc = soft_tcp_connect(conn);
@@ -262,7 +269,7 @@ int soft_clear_sq(struct qed_nvmetcp_engine *eng, u32 handle)
 	if (conn) {
 		spin_lock_bh(&conn->lock);
 		/* Pairs with the doorbell's release, like tx_work. */
-		conn->sq_cons = smp_load_acquire(&conn->sq_prod);
+		WRITE_ONCE(conn->sq_cons, smp_load_acquire(&conn->sq_prod));
 		spin_unlock_bh(&conn->lock);
 	}
 	mutex_unlock(&se->lock);
@@ -273,12 +280,20 @@ void soft_ring_doorbell(struct qed_nvmetcp_engine *eng, u32 handle,
 			const struct nvmetcp_db_data *db)
 {
 	struct soft_conn *conn = soft_conn_get(to_soft(eng), handle);
+	enum soft_conn_state state;
 
 	if (unlikely(!conn))
 		return;
 	/* Pairs with the acquire in tx_work: WQEs before the producer. */
 	smp_store_release(&conn->sq_prod, le16_to_cpu(db->sq_prod));
-	if (soft_sq_consumable(READ_ONCE(conn->state)))
+	state = READ_ONCE(conn->state);
+	if (!soft_sq_consumable(state))
+		return;
+	/* A poller sends it (soft_poll_tx()); tx_work if none comes. */
+	if (state == SOFT_CONN_CONNECTED && soft_poll_sends(conn))
+		queue_delayed_work(conn->wq, &conn->tx_late,
+				   SOFT_POLL_TX_DELAY);
+	else
 		queue_work(conn->wq, &conn->tx_work);
 }
 

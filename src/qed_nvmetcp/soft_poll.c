@@ -5,7 +5,8 @@
  * receive path itself, as NAPI busy polling lets a thread run a NIC's
  * receive.  The engine's "firmware" is host CPU time, and without this
  * every PDU for a polled queue would wait for rx_work to be scheduled
- * while the poller spins on the same CPUs.
+ * while the poller spins on the same CPUs.  After receiving, the poller
+ * also sends what the doorbells queued (soft_poll_tx.c).
  *
  * The poller runs where blk-mq polls: inside an RCU read-side section,
  * where lock_sock() must not be called.  It tries the socket spinlock
@@ -92,6 +93,7 @@ void soft_poll_conn(struct qed_nvmetcp_engine *eng, u32 handle)
 	/* Seen by sk_data_ready before we look at the socket. */
 	smp_mb__after_atomic();
 	n = soft_poll_rx(conn, sk);
+	soft_poll_tx(conn);
 	atomic_dec(&conn->rx_pollers);
 	/* Pairs with soft_sk_leave_to_poller(). */
 	smp_mb__after_atomic();

@@ -3,15 +3,15 @@
  * Send side of the software engine: tx_work consumes WQEs from the SQ up
  * to the doorbell's producer, turns each task context into PDUs (ICReq,
  * command capsule with optional in-capsule data) and serves R2Ts with
- * H2CData PDUs split by the controller's MAXH2CDATA.  tx_work is the only
- * sender on the socket, so PDUs never interleave.
+ * H2CData PDUs split by the controller's MAXH2CDATA.  tx_work shares the
+ * socket only with a poll queue's pollers (soft_poll_tx.c), one owner at a
+ * time, so PDUs never interleave.
  */
 #include <linux/nvme.h>
 #include <linux/sched/mm.h>
 #include <linux/uio.h>
 #include "soft.h"
 
-#define SOFT_TX_BUDGET	64
 #define SOFT_TX_VEC	16
 #define SOFT_TX_PAGES	32
 
@@ -192,8 +192,8 @@ static u16 soft_fault_cccid(struct soft_conn *conn, u16 cccid)
  * Read the task context into the engine's view of the task; the task must
  * be idle (its previous CQE posted) or the driver reused a busy itid.
  */
-static int soft_task_start(struct soft_conn *conn, struct soft_task *task,
-			   const struct e5_nvmetcp_task_context *ctx, u8 type)
+int soft_task_start(struct soft_conn *conn, struct soft_task *task,
+		    const struct e5_nvmetcp_task_context *ctx, u8 type)
 {
 	struct soft_eng *se = conn->eng;
 	const struct scsi_sgl_params *sp;
@@ -471,7 +471,7 @@ static bool soft_tx_next(struct soft_conn *conn, struct nvmetcp_wqe *wqe)
 	prod = smp_load_acquire(&conn->sq_prod);
 	if (soft_sq_consumable(conn->state) && conn->sq_cons != prod) {
 		*wqe = conn->sq.wqes[conn->sq_cons & (conn->sq.depth - 1)];
-		conn->sq_cons++;
+		WRITE_ONCE(conn->sq_cons, conn->sq_cons + 1);
 		got = true;
 	}
 	spin_unlock_bh(&conn->lock);
@@ -487,6 +487,8 @@ void soft_tx_work(struct work_struct *work)
 	bool served;
 	int rc;
 
+	if (!soft_tx_enter(conn))
+		goto out;
 	while (budget-- > 0) {
 		if (READ_ONCE(conn->state) == SOFT_CONN_FAILED) {
 			if (!soft_tx_next(conn, &wqe))
@@ -496,7 +498,10 @@ void soft_tx_work(struct work_struct *work)
 		}
 		if (READ_ONCE(conn->state) != SOFT_CONN_CONNECTED)
 			break;
-		rc = soft_tx_r2t(conn, &served);
+		served = false;
+		rc = soft_tx_finish_poller(conn);
+		if (!rc)
+			rc = soft_tx_r2t(conn, &served);
 		if (!rc && !served) {
 			if (READ_ONCE(conn->eng->faults.stall_sq) ||
 			    !soft_tx_next(conn, &wqe))
@@ -517,7 +522,9 @@ void soft_tx_work(struct work_struct *work)
 			break;
 		}
 	}
+	soft_tx_release(conn);
 	if (budget < 0)
 		queue_work(conn->wq, &conn->tx_work);
+out:
 	memalloc_noio_restore(noio);
 }

@@ -246,7 +246,7 @@ void soft_tcp_reset(struct soft_conn *conn)
 		tcp_abort(conn->sock->sk, ECONNRESET);
 }
 
-/* Blocking send of the whole @len; only tx_work sends. */
+/* Blocking send of the whole @len, by tx_work (pollers: soft_poll_tx.c). */
 int soft_tcp_send(struct soft_conn *conn, struct kvec *vec, size_t nr,
 		  size_t len, bool more)
 {
@@ -266,7 +266,7 @@ int soft_tcp_send(struct soft_conn *conn, struct kvec *vec, size_t nr,
 	return 0;
 }
 
-/* Blocking send of pages lent to the stack, not copied; only tx_work sends. */
+/* Blocking send of pages lent to the stack, not copied; by tx_work. */
 int soft_tcp_lend(struct soft_conn *conn, struct bio_vec *bv, size_t nr,
 		  size_t len, bool more)
 {

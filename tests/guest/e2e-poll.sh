@@ -4,9 +4,11 @@
 # timeout: 420
 # description: qedn poll queues: connect with one default and one poll queue,
 #   io_uring polled (hipri) fio write+verify passes with the engine's
-#   rx_work stalled (stall_rx), so received by the poller itself; a TCP reset of the poll queue's connection during polled
-#   fio is recovered from; then 10 connect/disconnect cycles leave no
-#   controller and the modules unload cleanly.
+#   rx_work stalled (stall_rx), so received by the poller itself; polled
+#   read commands sent by the pollers (engine counter); a TCP reset of the
+#   poll queue's connection during polled fio is recovered from; then 10
+#   connect/disconnect cycles leave no controller and the modules unload
+#   cleanly.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -50,6 +52,19 @@ echo 0 >/sys/kernel/debug/qed_nvmetcp/soft-lo/stall_rx
 # The verify pass reads the 16 MiB back.
 t_assert test "$polled_bytes" -ge $((16 * 1048576))
 t_pass "io_uring polled write+verify on a poll queue, received by the poller"
+
+# The pollers also send the poll queue's commands (soft_poll_tx()): a
+# doorbell there only arms tx_work for 2 ms later, in case nobody polls.
+# Reads are bare command PDUs, so nearly all go out from the pollers.
+sent0=$(engine_conn_sum tx_polled)
+t_timed fio-read fio --name=pollread --filename="$HOST_NS" --ioengine=io_uring \
+	--hipri --direct=1 --rw=randread --bs=4k --size=4m --iodepth=8 \
+	--norandommap --output="$NTO_RESULTS/fio-read.log"
+t_assert grep -q 'err= 0' "$NTO_RESULTS/fio-read.log"
+sent=$(($(engine_conn_sum tx_polled) - sent0))
+t_log "pollers sent $sent of 1024 polled read commands"
+t_assert test "$sent" -ge 768
+t_pass "polled read commands sent by the pollers"
 t_assert host_disconnect
 
 # A TCP reset of the poll queue's connection during polled I/O: whether

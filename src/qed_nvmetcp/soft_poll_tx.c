@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sending from a poller: on a poll queue's connection the thread that
+ * polls for completions (soft_poll_conn()) also sends the command PDUs
+ * the doorbells queued since its last pass, as a NAPI busy poll both
+ * receives and completes transmits.  Without it every doorbell woke
+ * tx_work, which has to preempt a poller that never sleeps: one context
+ * switch per command, and commands waiting for the switch (the polled
+ * 4k QD32 tail in docs/performance.md).  The doorbell of such a
+ * connection only arms a fallback (tx_late, a few milliseconds out) for
+ * the case nobody polls.
+ *
+ * A poller must not sleep (blk-mq polls inside an RCU read-side section),
+ * so lock_sock() is out: the send takes the socket spinlock by trylock and
+ * sends only if no task owns the socket, with tcp_sendmsg_locked() and
+ * MSG_DONTWAIT, as the TCP stack's own softirq paths do; the socket
+ * allocates atomically (soft_tcp.c).  Only command PDUs without data go
+ * this way (reads, writes whose data waits for an R2T); the first WQE
+ * that needs more, and whatever the socket does not take, are tx_work's,
+ * which sends the rest of a PDU before anything else.
+ *
+ * Exclusion: tx_work and a poller own the send side through SOFT_TX_OWNED,
+ * so a poller never lands between the parts of a PDU tx_work is sending.
+ * A tx_work that finds it taken leaves SOFT_TX_KICK and the owner queues
+ * tx_work again when it lets go.  Lifetime: that of the pollers
+ * (soft_poll.c).
+ */
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include "soft.h"
+
+static bool soft_tx_claim(struct soft_conn *conn)
+{
+	return !test_and_set_bit_lock(SOFT_TX_OWNED, &conn->tx_flags);
+}
+
+/* Let go of the send side; run tx_work if it came by meanwhile. */
+void soft_tx_release(struct soft_conn *conn)
+{
+	clear_bit_unlock(SOFT_TX_OWNED, &conn->tx_flags);
+	/* Pairs with the barrier in soft_tx_enter(). */
+	smp_mb__after_atomic();
+	if (test_and_clear_bit(SOFT_TX_KICK, &conn->tx_flags))
+		queue_work(conn->wq, &conn->tx_work);
+}
+
+/* tx_work's way in: false if a poller owns the send side (it will requeue). */
+bool soft_tx_enter(struct soft_conn *conn)
+{
+	if (soft_tx_claim(conn))
+		return true;
+	set_bit(SOFT_TX_KICK, &conn->tx_flags);
+	/* Either the owner sees SOFT_TX_KICK or we see it gone. */
+	smp_mb__after_atomic();
+	if (!soft_tx_claim(conn))
+		return false;
+	clear_bit(SOFT_TX_KICK, &conn->tx_flags);
+	return true;
+}
+
+/* A command a poller may send: no data goes with the PDU. */
+static bool soft_poll_tx_ok(struct soft_eng *se, const struct nvmetcp_wqe *wqe)
+{
+	u16 itid = le16_to_cpu(wqe->task_id);
+	const struct e5_nvmetcp_task_context *ctx;
+	u8 type = (wqe->flags >> NVMETCP_WQE_WQE_TYPE_SHIFT) &
+		  NVMETCP_WQE_WQE_TYPE_MASK;
+	u32 incap;
+
+	if (type == NVMETCP_WQE_TYPE_TASK_CLEANUP || itid >= se->caps.max_tasks)
+		return false;
+	ctx = soft_task_ctx(se, itid);
+	switch (ctx->ustorm_st_context.task_type) {
+	case NVMETCP_TASK_TYPE_HOST_READ:
+		return true;
+	case NVMETCP_TASK_TYPE_HOST_WRITE:
+		incap = (le32_to_cpu(wqe->contlen_cdbsize) >>
+			 NVMETCP_WQE_CONT_LEN_SHIFT) & NVMETCP_WQE_CONT_LEN_MASK;
+		return !incap;
+	default:
+		return false;
+	}
+}
+
+enum soft_take {
+	SOFT_TAKE_NONE,		/* nothing queued */
+	SOFT_TAKE_WQE,		/* *wqe consumed: send it */
+	SOFT_TAKE_OTHER,	/* tx_work's: not a bare command, or R2T/carry */
+};
+
+/* Consume the next WQE if it is a bare command and nothing else waits. */
+static enum soft_take soft_poll_tx_take(struct soft_conn *conn,
+				     struct nvmetcp_wqe *wqe)
+{
+	enum soft_take got = SOFT_TAKE_NONE;
+	u16 prod;
+
+	spin_lock_bh(&conn->lock);
+	/* Pairs with the doorbell's release: WQEs are visible up to prod. */
+	prod = smp_load_acquire(&conn->sq_prod);
+	if (conn->state != SOFT_CONN_CONNECTED || prod == conn->sq_cons)
+		goto out;
+	got = SOFT_TAKE_OTHER;
+	if (conn->tx_carry_len || !list_empty(&conn->r2t_list))
+		goto out;
+	*wqe = conn->sq.wqes[conn->sq_cons & (conn->sq.depth - 1)];
+	if (soft_poll_tx_ok(conn->eng, wqe)) {
+		WRITE_ONCE(conn->sq_cons, conn->sq_cons + 1);
+		got = SOFT_TAKE_WQE;
+	}
+out:
+	spin_unlock_bh(&conn->lock);
+	return got;
+}
+
+/* Send the command PDU; what the socket does not take goes to tx_work. */
+static void soft_poll_tx_cmd(struct soft_conn *conn, struct sock *sk,
+			  const struct nvmetcp_wqe *wqe)
+{
+	struct soft_eng *se = conn->eng;
+	u16 itid = le16_to_cpu(wqe->task_id);
+	const struct e5_nvmetcp_task_context *ctx = soft_task_ctx(se, itid);
+	struct soft_task *task = &se->tasks[itid];
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	u8 *hdr = conn->tx_carry;
+	struct kvec v = { .iov_base = hdr };
+	int rc;
+
+	rc = soft_task_start(conn, task, ctx, ctx->ustorm_st_context.task_type);
+	if (rc) {
+		conn->tx_poll_err = rc;
+		conn->tx_poll_itid = itid;
+		return;
+	}
+	nvmetcp_task_hdr_read(ctx, hdr, NTP_CMD_HLEN);
+	v.iov_len = ntp_build_cmd(hdr, hdr + NTP_OFF_SQE, 0, conn->hdgst,
+				  conn->ddgst, conn->cpda);
+	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &v, 1, v.iov_len);
+	rc = tcp_sendmsg_locked(sk, &msg, v.iov_len);
+	conn->tx_polled++;
+	if (rc == v.iov_len)
+		return;
+	/* Partly or not sent (socket full, or an error tx_work will see). */
+	conn->tx_carry_off = rc > 0 ? rc : 0;
+	conn->tx_carry_len = v.iov_len;
+}
+
+/*
+ * From a poller inside its RCU read-side section, polling allowed: send
+ * the bare commands queued on a poll queue's connection.  Anything else
+ * is left to tx_work; a socket or send side that is busy is left to the
+ * next poll (or to tx_work, which is sending).
+ */
+void soft_poll_tx(struct soft_conn *conn)
+{
+	struct nvmetcp_wqe wqe;
+	int budget = SOFT_TX_BUDGET;
+	struct sock *sk;
+
+	/* Lockless first look: an empty SQ costs nothing. */
+	if (READ_ONCE(conn->sq_prod) == READ_ONCE(conn->sq_cons) ||
+	    !soft_poll_sends(conn) || !soft_tx_claim(conn))
+		return;
+	sk = conn->sock->sk;
+	if (!spin_trylock_bh(&sk->sk_lock.slock))
+		goto release;
+	while (!sock_owned_by_user(sk) && budget-- > 0) {
+		enum soft_take got = soft_poll_tx_take(conn, &wqe);
+
+		if (got == SOFT_TAKE_NONE)
+			break;
+		/* A carry or an error is tx_work's to finish, as is OTHER. */
+		if (got == SOFT_TAKE_WQE)
+			soft_poll_tx_cmd(conn, sk, &wqe);
+		if (got == SOFT_TAKE_OTHER || conn->tx_carry_len ||
+		    conn->tx_poll_err) {
+			set_bit(SOFT_TX_KICK, &conn->tx_flags);
+			break;
+		}
+	}
+	spin_unlock_bh(&sk->sk_lock.slock);
+release:
+	soft_tx_release(conn);
+}
+
+/*
+ * The doorbell of a connection whose commands a poller sends: tx_work
+ * runs only if no poller came within SOFT_POLL_TX_DELAY.
+ */
+void soft_tx_late_work(struct work_struct *work)
+{
+	struct soft_conn *conn = container_of(to_delayed_work(work),
+					      struct soft_conn, tx_late);
+
+	queue_work(conn->wq, &conn->tx_work);
+}
+
+/*
+ * tx_work, owning the send side: report a poller's failed task start, then
+ * send what a poller left over.  Nonzero if the connection must fail.
+ */
+int soft_tx_finish_poller(struct soft_conn *conn)
+{
+	struct kvec v;
+	int rc;
+
+	if (conn->tx_poll_err) {
+		rc = conn->tx_poll_err;
+		conn->tx_poll_err = 0;
+		pr_warn_ratelimited("qed_nvmetcp: %s: conn %u: WQE for itid %u failed: %d\n",
+				    conn->eng->pub.name, conn->handle,
+				    conn->tx_poll_itid, rc);
+		return rc;
+	}
+	if (!conn->tx_carry_len)
+		return 0;
+	v.iov_base = conn->tx_carry + conn->tx_carry_off;
+	v.iov_len = conn->tx_carry_len - conn->tx_carry_off;
+	rc = soft_tcp_send(conn, &v, 1, v.iov_len, false);
+	conn->tx_carry_len = 0;
+	conn->tx_carry_off = 0;
+	return rc;
+}
