@@ -42,7 +42,7 @@ static int conns_show(struct seq_file *m, void *v)
 			continue;
 		seq_printf(m, "%u %s sq_prod %u sq_cons %u cq %u src_port %u dst_port %u hdgst %d ddgst %d tx_lent %llu tx_copied %llu tx_polled %llu rx_polled %llu wq %s\n",
 			   i, soft_state_names[conn->state],
-			   READ_ONCE(conn->sq_prod), conn->sq_cons,
+			   READ_ONCE(conn->sq_prod), READ_ONCE(conn->sq_cons),
 			   conn->params.default_cq, conn->params.src.port,
 			   conn->params.dst.port, conn->hdgst, conn->ddgst,
 			   READ_ONCE(conn->tx_lent),

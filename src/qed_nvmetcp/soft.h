@@ -411,6 +411,7 @@ void soft_task_complete(struct soft_conn *conn, struct soft_task *task,
 
 int soft_task_start(struct soft_conn *conn, struct soft_task *task,
 		    const struct e5_nvmetcp_task_context *ctx, u8 type);
+void soft_snoop_connect(struct soft_conn *conn, const u8 *sqe);
 
 /* soft_poll_tx.c (sending from a poller) */
 enum {
@@ -420,8 +421,8 @@ enum {
 
 /*
  * How long a poll queue's doorbell lets the pollers send before tx_work
- * does: a poller comes within microseconds; this only bounds the wait if
- * none does.
+ * does (rounded to timer ticks): a poller comes within microseconds;
+ * this only bounds the wait if none does.
  */
 #define SOFT_POLL_TX_DELAY	msecs_to_jiffies(2)
 
@@ -435,6 +436,7 @@ static inline bool soft_poll_sends(const struct soft_conn *conn)
 void soft_tx_release(struct soft_conn *conn);
 bool soft_tx_enter(struct soft_conn *conn);
 void soft_poll_tx(struct soft_conn *conn);
+bool soft_poll_tx_wants(struct soft_conn *conn, u16 prod);
 void soft_tx_late_work(struct work_struct *work);
 int soft_tx_finish_poller(struct soft_conn *conn);
 

@@ -290,7 +290,8 @@ void soft_ring_doorbell(struct qed_nvmetcp_engine *eng, u32 handle,
 	if (!soft_sq_consumable(state))
 		return;
 	/* A poller sends it (soft_poll_tx()); tx_work if none comes. */
-	if (state == SOFT_CONN_CONNECTED && soft_poll_sends(conn))
+	if (state == SOFT_CONN_CONNECTED && conn->tx_by_poller &&
+	    soft_poll_tx_wants(conn, le16_to_cpu(db->sq_prod)))
 		queue_delayed_work(conn->wq, &conn->tx_late,
 				   SOFT_POLL_TX_DELAY);
 	else

@@ -93,7 +93,9 @@ void soft_poll_conn(struct qed_nvmetcp_engine *eng, u32 handle)
 	/* Seen by sk_data_ready before we look at the socket. */
 	smp_mb__after_atomic();
 	n = soft_poll_rx(conn, sk);
-	soft_poll_tx(conn);
+	/* A receive error fails the connection: nothing more to send. */
+	if (n >= 0)
+		soft_poll_tx(conn);
 	atomic_dec(&conn->rx_pollers);
 	/* Pairs with soft_sk_leave_to_poller(). */
 	smp_mb__after_atomic();

@@ -6,18 +6,25 @@
  * receives and completes transmits.  Without it every doorbell woke
  * tx_work, which has to preempt a poller that never sleeps: one context
  * switch per command, and commands waiting for the switch (the polled
- * 4k QD32 tail in docs/performance.md).  The doorbell of such a
- * connection only arms a fallback (tx_late, a few milliseconds out) for
- * the case nobody polls.
+ * 4k QD32 tail in docs/performance.md).  A doorbell that publishes such a
+ * command only arms a fallback (tx_late, the next timer tick or so) for
+ * the case nobody polls; any other WQE (ICReq, in-capsule data, cleanup)
+ * wakes tx_work at once, as nobody may be polling for it.
  *
  * A poller must not sleep (blk-mq polls inside an RCU read-side section),
- * so lock_sock() is out: the send takes the socket spinlock by trylock and
- * sends only if no task owns the socket, with tcp_sendmsg_locked() and
- * MSG_DONTWAIT, as the TCP stack's own softirq paths do; the socket
- * allocates atomically (soft_tcp.c).  Only command PDUs without data go
- * this way (reads, writes whose data waits for an R2T); the first WQE
- * that needs more, and whatever the socket does not take, are tx_work's,
- * which sends the rest of a PDU before anything else.
+ * so lock_sock() is out: the send takes the socket spinlock by trylock,
+ * and only if no task owns the socket calls tcp_sendmsg_locked(), whose
+ * callers normally own the socket.  Holding just the spinlock is enough
+ * here because nothing in that call may sleep or release the socket:
+ * MSG_DONTWAIT makes a full send buffer return at once instead of waiting
+ * (which would release_sock() a socket we do not own), the backlog is
+ * empty while no task owns the socket (so flushing it does nothing), and
+ * the socket allocates atomically (soft_tcp.c).  MSG_NOSIGNAL keeps a
+ * broken connection from signalling the polling task.  Only command PDUs
+ * without data go this way (reads, writes whose data waits for an R2T),
+ * one small header each; the first WQE that needs more, and whatever the
+ * socket does not take, are tx_work's, which sends the rest of a PDU
+ * before anything else.
  *
  * Exclusion: tx_work and a poller own the send side through SOFT_TX_OWNED,
  * so a poller never lands between the parts of a PDU tx_work is sending.
@@ -41,7 +48,8 @@ void soft_tx_release(struct soft_conn *conn)
 	clear_bit_unlock(SOFT_TX_OWNED, &conn->tx_flags);
 	/* Pairs with the barrier in soft_tx_enter(). */
 	smp_mb__after_atomic();
-	if (test_and_clear_bit(SOFT_TX_KICK, &conn->tx_flags))
+	if (test_bit(SOFT_TX_KICK, &conn->tx_flags) &&
+	    test_and_clear_bit(SOFT_TX_KICK, &conn->tx_flags))
 		queue_work(conn->wq, &conn->tx_work);
 }
 
@@ -134,13 +142,16 @@ static void soft_poll_tx_cmd(struct soft_conn *conn, struct sock *sk,
 		return;
 	}
 	nvmetcp_task_hdr_read(ctx, hdr, NTP_CMD_HLEN);
+	soft_snoop_connect(conn, hdr + NTP_OFF_SQE);
 	v.iov_len = ntp_build_cmd(hdr, hdr + NTP_OFF_SQE, 0, conn->hdgst,
 				  conn->ddgst, conn->cpda);
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &v, 1, v.iov_len);
+	lockdep_assert_held(&sk->sk_lock.slock);
 	rc = tcp_sendmsg_locked(sk, &msg, v.iov_len);
-	conn->tx_polled++;
-	if (rc == v.iov_len)
+	if (rc == v.iov_len) {
+		WRITE_ONCE(conn->tx_polled, conn->tx_polled + 1);
 		return;
+	}
 	/* Partly or not sent (socket full, or an error tx_work will see). */
 	conn->tx_carry_off = rc > 0 ? rc : 0;
 	conn->tx_carry_len = v.iov_len;
@@ -165,7 +176,8 @@ void soft_poll_tx(struct soft_conn *conn)
 	sk = conn->sock->sk;
 	if (!spin_trylock_bh(&sk->sk_lock.slock))
 		goto release;
-	while (!sock_owned_by_user(sk) && budget-- > 0) {
+	while (!sock_owned_by_user(sk) && soft_poll_sends(conn) &&
+	       budget-- > 0) {
 		enum soft_take got = soft_poll_tx_take(conn, &wqe);
 
 		if (got == SOFT_TAKE_NONE)
@@ -185,15 +197,30 @@ release:
 }
 
 /*
+ * From the doorbell of a poll queue's connection, @prod just published:
+ * may the pollers send what it rang for?  Only a bare command; nobody
+ * polls for an ICReq or a cleanup.
+ */
+bool soft_poll_tx_wants(struct soft_conn *conn, u16 prod)
+{
+	return soft_poll_sends(conn) &&
+	       soft_poll_tx_ok(conn->eng, &conn->sq.wqes[(u16)(prod - 1) &
+							 (conn->sq.depth - 1)]);
+}
+
+/*
  * The doorbell of a connection whose commands a poller sends: tx_work
- * runs only if no poller came within SOFT_POLL_TX_DELAY.
+ * runs if no poller came within SOFT_POLL_TX_DELAY and WQEs still wait
+ * (under load the pollers sent them, and waking tx_work would preempt
+ * one of them for nothing).
  */
 void soft_tx_late_work(struct work_struct *work)
 {
 	struct soft_conn *conn = container_of(to_delayed_work(work),
 					      struct soft_conn, tx_late);
 
-	queue_work(conn->wq, &conn->tx_work);
+	if (READ_ONCE(conn->sq_cons) != READ_ONCE(conn->sq_prod))
+		queue_work(conn->wq, &conn->tx_work);
 }
 
 /*

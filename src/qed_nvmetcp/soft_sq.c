@@ -280,7 +280,7 @@ static int soft_tx_icreq(struct soft_conn *conn, struct soft_task *task,
 }
 
 /* Fabrics Connect names the queue: only I/O queues take null mode. */
-static void soft_snoop_connect(struct soft_conn *conn, const u8 *sqe)
+void soft_snoop_connect(struct soft_conn *conn, const u8 *sqe)
 {
 	if (sqe[0] == nvme_fabrics_command &&
 	    sqe[offsetof(struct nvmf_connect_command, fctype)] ==
