@@ -409,9 +409,23 @@ void soft_cqe_fill(struct soft_conn *conn, struct soft_task *task, u8 type,
 void soft_task_complete(struct soft_conn *conn, struct soft_task *task,
 			const void *nvme_cqe);
 
-int soft_task_start(struct soft_conn *conn, struct soft_task *task,
-		    const struct e5_nvmetcp_task_context *ctx, u8 type);
-void soft_snoop_connect(struct soft_conn *conn, const u8 *sqe);
+int soft_tx_cmd_start(struct soft_conn *conn, struct soft_task *task,
+		      const struct e5_nvmetcp_task_context *ctx, u8 type,
+		      u8 *hdr);
+
+/* The WQE's type (NVMETCP_WQE_TYPE_*) */
+static inline u8 soft_wqe_type(const struct nvmetcp_wqe *wqe)
+{
+	return (wqe->flags >> NVMETCP_WQE_WQE_TYPE_SHIFT) &
+	       NVMETCP_WQE_WQE_TYPE_MASK;
+}
+
+/* Bytes of in-capsule data a write WQE asks for */
+static inline u32 soft_wqe_incap(const struct nvmetcp_wqe *wqe)
+{
+	return (le32_to_cpu(wqe->contlen_cdbsize) >>
+		NVMETCP_WQE_CONT_LEN_SHIFT) & NVMETCP_WQE_CONT_LEN_MASK;
+}
 
 /* soft_poll_tx.c (sending from a poller) */
 enum {

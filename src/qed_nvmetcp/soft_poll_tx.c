@@ -72,20 +72,16 @@ static bool soft_poll_tx_ok(struct soft_eng *se, const struct nvmetcp_wqe *wqe)
 {
 	u16 itid = le16_to_cpu(wqe->task_id);
 	const struct e5_nvmetcp_task_context *ctx;
-	u8 type = (wqe->flags >> NVMETCP_WQE_WQE_TYPE_SHIFT) &
-		  NVMETCP_WQE_WQE_TYPE_MASK;
-	u32 incap;
 
-	if (type == NVMETCP_WQE_TYPE_TASK_CLEANUP || itid >= se->caps.max_tasks)
+	if (soft_wqe_type(wqe) == NVMETCP_WQE_TYPE_TASK_CLEANUP ||
+	    itid >= se->caps.max_tasks)
 		return false;
 	ctx = soft_task_ctx(se, itid);
 	switch (ctx->ustorm_st_context.task_type) {
 	case NVMETCP_TASK_TYPE_HOST_READ:
 		return true;
 	case NVMETCP_TASK_TYPE_HOST_WRITE:
-		incap = (le32_to_cpu(wqe->contlen_cdbsize) >>
-			 NVMETCP_WQE_CONT_LEN_SHIFT) & NVMETCP_WQE_CONT_LEN_MASK;
-		return !incap;
+		return !soft_wqe_incap(wqe);
 	default:
 		return false;
 	}
@@ -99,7 +95,7 @@ enum soft_take {
 
 /* Consume the next WQE if it is a bare command and nothing else waits. */
 static enum soft_take soft_poll_tx_take(struct soft_conn *conn,
-				     struct nvmetcp_wqe *wqe)
+					struct nvmetcp_wqe *wqe)
 {
 	enum soft_take got = SOFT_TAKE_NONE;
 	u16 prod;
@@ -124,7 +120,7 @@ out:
 
 /* Send the command PDU; what the socket does not take goes to tx_work. */
 static void soft_poll_tx_cmd(struct soft_conn *conn, struct sock *sk,
-			  const struct nvmetcp_wqe *wqe)
+			     const struct nvmetcp_wqe *wqe)
 {
 	struct soft_eng *se = conn->eng;
 	u16 itid = le16_to_cpu(wqe->task_id);
@@ -135,14 +131,13 @@ static void soft_poll_tx_cmd(struct soft_conn *conn, struct sock *sk,
 	struct kvec v = { .iov_base = hdr };
 	int rc;
 
-	rc = soft_task_start(conn, task, ctx, ctx->ustorm_st_context.task_type);
+	rc = soft_tx_cmd_start(conn, task, ctx,
+			       ctx->ustorm_st_context.task_type, hdr);
 	if (rc) {
 		conn->tx_poll_err = rc;
 		conn->tx_poll_itid = itid;
 		return;
 	}
-	nvmetcp_task_hdr_read(ctx, hdr, NTP_CMD_HLEN);
-	soft_snoop_connect(conn, hdr + NTP_OFF_SQE);
 	v.iov_len = ntp_build_cmd(hdr, hdr + NTP_OFF_SQE, 0, conn->hdgst,
 				  conn->ddgst, conn->cpda);
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &v, 1, v.iov_len);

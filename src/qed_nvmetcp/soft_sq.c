@@ -192,8 +192,8 @@ static u16 soft_fault_cccid(struct soft_conn *conn, u16 cccid)
  * Read the task context into the engine's view of the task; the task must
  * be idle (its previous CQE posted) or the driver reused a busy itid.
  */
-int soft_task_start(struct soft_conn *conn, struct soft_task *task,
-		    const struct e5_nvmetcp_task_context *ctx, u8 type)
+static int soft_task_start(struct soft_conn *conn, struct soft_task *task,
+			   const struct e5_nvmetcp_task_context *ctx, u8 type)
 {
 	struct soft_eng *se = conn->eng;
 	const struct scsi_sgl_params *sp;
@@ -280,7 +280,7 @@ static int soft_tx_icreq(struct soft_conn *conn, struct soft_task *task,
 }
 
 /* Fabrics Connect names the queue: only I/O queues take null mode. */
-void soft_snoop_connect(struct soft_conn *conn, const u8 *sqe)
+static void soft_snoop_connect(struct soft_conn *conn, const u8 *sqe)
 {
 	if (sqe[0] == nvme_fabrics_command &&
 	    sqe[offsetof(struct nvmf_connect_command, fctype)] ==
@@ -303,6 +303,24 @@ static bool soft_null_io(struct soft_conn *conn, struct soft_task *task,
 	return true;
 }
 
+/*
+ * Start a read or write task and read its command capsule into @hdr
+ * (NTP_TX_HDR_MAX bytes), for tx_work and for a poller (soft_poll_tx.c).
+ */
+int soft_tx_cmd_start(struct soft_conn *conn, struct soft_task *task,
+		      const struct e5_nvmetcp_task_context *ctx, u8 type,
+		      u8 *hdr)
+{
+	int rc;
+
+	rc = soft_task_start(conn, task, ctx, type);
+	if (rc)
+		return rc;
+	nvmetcp_task_hdr_read(ctx, hdr, NTP_CMD_HLEN);
+	soft_snoop_connect(conn, hdr + NTP_OFF_SQE);
+	return 0;
+}
+
 static int soft_tx_cmd(struct soft_conn *conn, struct soft_task *task,
 		       const struct e5_nvmetcp_task_context *ctx,
 		       const struct nvmetcp_wqe *wqe, u8 type)
@@ -312,17 +330,14 @@ static int soft_tx_cmd(struct soft_conn *conn, struct soft_task *task,
 	u32 incap = 0;
 	int rc;
 
-	rc = soft_task_start(conn, task, ctx, type);
+	rc = soft_tx_cmd_start(conn, task, ctx, type, hdr);
 	if (rc)
 		return rc;
-	nvmetcp_task_hdr_read(ctx, hdr, NTP_CMD_HLEN);
-	soft_snoop_connect(conn, hdr + NTP_OFF_SQE);
 	if (soft_null_io(conn, task, hdr + NTP_OFF_SQE))
 		return 0;
 
 	if (type == NVMETCP_TASK_TYPE_HOST_WRITE)
-		incap = (le32_to_cpu(wqe->contlen_cdbsize) >>
-			 NVMETCP_WQE_CONT_LEN_SHIFT) & NVMETCP_WQE_CONT_LEN_MASK;
+		incap = soft_wqe_incap(wqe);
 	if (incap && incap != task->xfer_len)
 		return -EINVAL;
 	v.iov_len = ntp_build_cmd(hdr, hdr + NTP_OFF_SQE, incap, conn->hdgst,
@@ -425,8 +440,7 @@ static int soft_tx_wqe(struct soft_conn *conn, const struct nvmetcp_wqe *wqe)
 	if (itid >= se->caps.max_tasks)
 		return -ERANGE;
 	task = &se->tasks[itid];
-	type = (wqe->flags >> NVMETCP_WQE_WQE_TYPE_SHIFT) &
-	       NVMETCP_WQE_WQE_TYPE_MASK;
+	type = soft_wqe_type(wqe);
 	if (type == NVMETCP_WQE_TYPE_TASK_CLEANUP) {
 		soft_task_cleanup(conn, task);
 		return 0;
@@ -453,8 +467,7 @@ static void soft_tx_wqe_failed(struct soft_conn *conn,
 			       const struct nvmetcp_wqe *wqe)
 {
 	u16 itid = le16_to_cpu(wqe->task_id);
-	u8 type = (wqe->flags >> NVMETCP_WQE_WQE_TYPE_SHIFT) &
-		  NVMETCP_WQE_WQE_TYPE_MASK;
+	u8 type = soft_wqe_type(wqe);
 
 	if (type == NVMETCP_WQE_TYPE_TASK_CLEANUP &&
 	    itid < conn->eng->caps.max_tasks)
