@@ -8,6 +8,7 @@
  *   dup_cccid      the next N I/O commands reuse the id of one in flight
  *   stall_sq       1: no WQE is consumed (writing 0 resumes)
  *   stall_rx       1: rx_work receives nothing, only pollers do (0 resumes)
+ *   no_poll_tx     1: pollers send nothing, tx_late sends for them
  *   reset_conn     write a connection handle: its TCP socket is reset
  *   conns          read: one line per connection
  */
@@ -40,7 +41,7 @@ static int conns_show(struct seq_file *m, void *v)
 		conn = se->conns[i];
 		if (!conn)
 			continue;
-		seq_printf(m, "%u %s sq_prod %u sq_cons %u cq %u src_port %u dst_port %u hdgst %d ddgst %d tx_lent %llu tx_copied %llu tx_polled %llu rx_polled %llu wq %s\n",
+		seq_printf(m, "%u %s sq_prod %u sq_cons %u cq %u src_port %u dst_port %u hdgst %d ddgst %d tx_lent %llu tx_copied %llu tx_polled %llu tx_late %llu rx_polled %llu wq %s\n",
 			   i, soft_state_names[conn->state],
 			   READ_ONCE(conn->sq_prod), READ_ONCE(conn->sq_cons),
 			   conn->params.default_cq, conn->params.src.port,
@@ -48,6 +49,7 @@ static int conns_show(struct seq_file *m, void *v)
 			   READ_ONCE(conn->tx_lent),
 			   READ_ONCE(conn->tx_copied),
 			   READ_ONCE(conn->tx_polled),
+			   READ_ONCE(conn->tx_late_runs),
 			   READ_ONCE(conn->rx_polled),
 			   conn->wq == soft_wq ? "highpri" : "normal");
 	}
@@ -211,6 +213,7 @@ void soft_faults_add(struct soft_eng *se)
 			    &stall_fops);
 	debugfs_create_file("stall_rx", 0600, d, &se->faults.stall_files[1],
 			    &stall_fops);
+	debugfs_create_bool("no_poll_tx", 0600, d, &se->faults.no_poll_tx);
 	debugfs_create_file("reset_conn", 0200, d, se, &reset_conn_fops);
 	debugfs_create_file("conns", 0400, d, se, &conns_fops);
 }

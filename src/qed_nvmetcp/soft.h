@@ -188,6 +188,7 @@ enum soft_rx_state {
  * @tx_by_poller: a poll queue's: its pollers send its commands
  *		(soft_poll_tx()), the doorbell arms @tx_late
  * @tx_late:	tx_work for a @tx_by_poller connection nobody polled
+ * @tx_late_runs: times @tx_late found WQEs waiting and woke tx_work
  * @tx_flags:	SOFT_TX_OWNED: tx_work or a poller owns the send side;
  *		SOFT_TX_KICK: tx_work found it owned (soft_poll_tx.c)
  * @tx_polled:	command PDUs sent by pollers (soft_poll_tx())
@@ -216,6 +217,7 @@ struct soft_conn {
 	struct workqueue_struct *wq;
 	struct work_struct tx_work;
 	struct delayed_work tx_late;
+	u64 tx_late_runs;
 	struct work_struct rx_work;
 	struct delayed_work cq_work;
 	struct work_struct term_work;
@@ -309,6 +311,7 @@ struct soft_faults {
 	bool null_mode;
 	bool stall_sq;
 	bool stall_rx;
+	bool no_poll_tx;
 	struct soft_stall_file stall_files[2];
 	u32 delay_ms;
 	atomic_t corrupt_ddgst;

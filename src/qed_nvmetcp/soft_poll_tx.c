@@ -166,6 +166,7 @@ void soft_poll_tx(struct soft_conn *conn)
 
 	/* Lockless first look: an empty SQ costs nothing. */
 	if (READ_ONCE(conn->sq_prod) == READ_ONCE(conn->sq_cons) ||
+	    READ_ONCE(conn->eng->faults.no_poll_tx) ||
 	    !soft_poll_sends(conn) || !soft_tx_claim(conn))
 		return;
 	sk = conn->sock->sk;
@@ -214,8 +215,10 @@ void soft_tx_late_work(struct work_struct *work)
 	struct soft_conn *conn = container_of(to_delayed_work(work),
 					      struct soft_conn, tx_late);
 
-	if (READ_ONCE(conn->sq_cons) != READ_ONCE(conn->sq_prod))
-		queue_work(conn->wq, &conn->tx_work);
+	if (READ_ONCE(conn->sq_cons) == READ_ONCE(conn->sq_prod))
+		return;
+	WRITE_ONCE(conn->tx_late_runs, conn->tx_late_runs + 1);
+	queue_work(conn->wq, &conn->tx_work);
 }
 
 /*

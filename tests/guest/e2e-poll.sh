@@ -5,7 +5,8 @@
 # description: qedn poll queues: connect with one default and one poll queue,
 #   io_uring polled (hipri) fio write+verify passes with the engine's
 #   rx_work stalled (stall_rx), so received by the poller itself; polled
-#   read commands sent by the pollers (engine counter); a TCP reset of the
+#   read commands sent by the pollers (engine counter), or by the tx_late
+#   fallback when pollers may not send (no_poll_tx); a TCP reset of the
 #   poll queue's connection during polled fio is recovered from; then 10
 #   connect/disconnect cycles leave no controller and the modules unload
 #   cleanly.
@@ -65,6 +66,26 @@ sent=$(($(engine_conn_sum tx_polled) - sent0))
 t_log "pollers sent $sent of 1024 polled read commands"
 t_assert test "$sent" -ge 768
 t_pass "polled read commands sent by the pollers"
+
+# The fallback for nobody sending from a poller: with no_poll_tx the
+# pollers still poll but send nothing, so every command must go out when
+# its doorbell's tx_late fires.  If it never did, fio would hang: the
+# timeout bounds it.
+echo 1 >/sys/kernel/debug/qed_nvmetcp/soft-lo/no_poll_tx
+t_cleanup sh -c 'echo 0 >/sys/kernel/debug/qed_nvmetcp/soft-lo/no_poll_tx'
+sent0=$(engine_conn_sum tx_polled)
+late0=$(engine_conn_sum tx_late)
+t_timed fio-late timeout 120 fio --name=latesend --filename="$HOST_NS" \
+	--ioengine=io_uring --hipri --direct=1 --rw=randread --bs=4k --size=1m \
+	--iodepth=8 --norandommap --output="$NTO_RESULTS/fio-late.log"
+t_assert grep -q 'err= 0' "$NTO_RESULTS/fio-late.log"
+sent=$(($(engine_conn_sum tx_polled) - sent0))
+late=$(($(engine_conn_sum tx_late) - late0))
+echo 0 >/sys/kernel/debug/qed_nvmetcp/soft-lo/no_poll_tx
+t_log "no_poll_tx: pollers sent $sent, tx_late woke tx_work $late times for 256 reads"
+t_assert test "$sent" -eq 0
+t_assert test "$late" -ge 1
+t_pass "polled reads nobody sends from a poller go out through tx_late"
 t_assert host_disconnect
 
 # A TCP reset of the poll queue's connection during polled I/O: whether

@@ -34,7 +34,7 @@ t_assert has_engine soft-lo lo
 t_assert dmesg_has "qed_nvmetcp: soft engine soft-lo on lo"
 t_assert dmesg_has "software engines only"
 t_assert test -d "$DBG/soft-lo"
-for f in null_mode delay_ms corrupt_ddgst fail_icreq stall_sq stall_rx reset_conn conns; do
+for f in null_mode delay_ms corrupt_ddgst fail_icreq stall_sq stall_rx no_poll_tx reset_conn conns; do
 	t_assert test -e "$DBG/soft-lo/$f"
 done
 t_assert test -z "$(cat "$DBG/soft-lo/conns")"
