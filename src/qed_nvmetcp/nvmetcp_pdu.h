@@ -175,9 +175,12 @@ enum ntp_err ntp_parse_hdr(const u8 *hdr, size_t len,
 /*
  * Builders; each returns the bytes to send before any data: header, its
  * digest and, for PDUs carrying data, zero padding up to the CPDA
- * alignment.  Buffers must hold NTP_TX_HDR_MAX bytes.
+ * alignment.  Buffers must hold NTP_TX_HDR_MAX bytes (NTP_TX_CMD_BARE for
+ * ntp_build_cmd() with no in-capsule data).
  */
 #define NTP_TX_HDR_MAX	(NTP_IC_LEN + NTP_DGST_LEN + 128)
+/* All ntp_build_cmd() writes for a command without in-capsule data */
+#define NTP_TX_CMD_BARE	(NTP_CMD_HLEN + NTP_DGST_LEN)
 u32 ntp_build_icreq(u8 *buf, u16 pfv, u8 hpda, u8 digest, u32 maxr2t);
 u32 ntp_build_cmd(u8 *buf, const u8 *sqe, u32 incap_len, bool hdgst,
 		  bool ddgst, u8 cpda);

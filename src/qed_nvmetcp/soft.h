@@ -59,6 +59,12 @@
 /* WQEs (or R2Ts) per tx_work run or poll */
 #define SOFT_TX_BUDGET		64
 /*
+ * Bare command PDUs a poller sends with one call (soft_poll_tx.c): as
+ * many as keep struct soft_conn in a 2 KiB allocation (2008 bytes on the
+ * 6.1 and 6.12 distribution kernels)
+ */
+#define SOFT_POLL_TX_BATCH	6
+/*
  * Buckets of a connection's cccid table: 64, two commands a bucket on a
  * full 128-deep queue.  A fixed table needs no allocation per command; an
  * xarray allocated and freed nodes as the cids (tag plus generation
@@ -192,8 +198,9 @@ enum soft_rx_state {
  * @tx_flags:	SOFT_TX_OWNED: tx_work or a poller owns the send side;
  *		SOFT_TX_KICK: tx_work found it owned (soft_poll_tx.c)
  * @tx_polled:	command PDUs sent by pollers (soft_poll_tx())
- * @tx_carry, @tx_carry_off, @tx_carry_len: a PDU a poller sent that the
- *		socket did not take whole; tx_work sends the rest first
+ * @tx_carry, @tx_carry_off, @tx_carry_len: the command PDUs a poller
+ *		builds side by side and sends with one call; what the socket
+ *		did not take waits there and tx_work sends it first
  *		(owner only)
  * @tx_poll_err, @tx_poll_itid: a poller could not start the task;
  *		tx_work reports it and fails the connection (owner only)
@@ -239,9 +246,9 @@ struct soft_conn {
 	bool tx_by_poller;
 	unsigned long tx_flags;
 	u64 tx_polled;
-	u8 tx_carry[NTP_TX_HDR_MAX];
-	u8 tx_carry_off;
-	u8 tx_carry_len;
+	u8 tx_carry[SOFT_POLL_TX_BATCH * NTP_TX_CMD_BARE];
+	u16 tx_carry_off;
+	u16 tx_carry_len;
 	int tx_poll_err;
 	u16 tx_poll_itid;
 	u64 rx_polled;

@@ -22,9 +22,11 @@
  * the socket allocates atomically (soft_tcp.c).  MSG_NOSIGNAL keeps a
  * broken connection from signalling the polling task.  Only command PDUs
  * without data go this way (reads, writes whose data waits for an R2T),
- * one small header each; the first WQE that needs more, and whatever the
- * socket does not take, are tx_work's, which sends the rest of a PDU
- * before anything else.
+ * one small header each, built side by side and handed to the socket
+ * with one call per SOFT_POLL_TX_BATCH (one segment on the wire instead
+ * of one per command); the first WQE that needs more, and whatever the
+ * socket does not take, are tx_work's, which sends the rest before
+ * anything else.
  *
  * Exclusion: tx_work and a poller own the send side through SOFT_TX_OWNED,
  * so a poller never lands between the parts of a PDU tx_work is sending.
@@ -118,50 +120,97 @@ out:
 	return got;
 }
 
-/* Send the command PDU; what the socket does not take goes to tx_work. */
-static void soft_poll_tx_cmd(struct soft_conn *conn, struct sock *sk,
-			     const struct nvmetcp_wqe *wqe)
+/*
+ * Build the command PDU of @wqe at @hdr: its length, or 0 if the task
+ * could not start (tx_work reports that).
+ */
+static u32 soft_poll_tx_build(struct soft_conn *conn,
+			      const struct nvmetcp_wqe *wqe, u8 *hdr)
 {
 	struct soft_eng *se = conn->eng;
 	u16 itid = le16_to_cpu(wqe->task_id);
 	const struct e5_nvmetcp_task_context *ctx = soft_task_ctx(se, itid);
-	struct soft_task *task = &se->tasks[itid];
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	u8 *hdr = conn->tx_carry;
-	struct kvec v = { .iov_base = hdr };
 	int rc;
 
-	rc = soft_tx_cmd_start(conn, task, ctx,
+	rc = soft_tx_cmd_start(conn, &se->tasks[itid], ctx,
 			       ctx->ustorm_st_context.task_type, hdr);
 	if (rc) {
 		conn->tx_poll_err = rc;
 		conn->tx_poll_itid = itid;
-		return;
+		return 0;
 	}
-	v.iov_len = ntp_build_cmd(hdr, hdr + NTP_OFF_SQE, 0, conn->hdgst,
-				  conn->ddgst, conn->cpda);
-	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &v, 1, v.iov_len);
+	return ntp_build_cmd(hdr, hdr + NTP_OFF_SQE, 0, conn->hdgst,
+			     conn->ddgst, conn->cpda);
+}
+
+/*
+ * Send the @nr command PDUs (@len bytes) built in tx_carry with one
+ * call; what the socket does not take stays there for tx_work.  False
+ * if some did.
+ */
+static bool soft_poll_tx_send(struct soft_conn *conn, struct sock *sk,
+			      u32 len, u32 nr)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec v = { .iov_base = conn->tx_carry, .iov_len = len };
+	int rc;
+
+	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &v, 1, len);
 	lockdep_assert_held(&sk->sk_lock.slock);
-	rc = tcp_sendmsg_locked(sk, &msg, v.iov_len);
-	if (rc == v.iov_len) {
-		WRITE_ONCE(conn->tx_polled, conn->tx_polled + 1);
-		return;
-	}
+	rc = tcp_sendmsg_locked(sk, &msg, len);
+	/* The PDUs are of one length: count those the socket took whole. */
+	if (rc > 0)
+		WRITE_ONCE(conn->tx_polled, conn->tx_polled + rc / (len / nr));
+	if (rc == len)
+		return true;
 	/* Partly or not sent (socket full, or an error tx_work will see). */
 	conn->tx_carry_off = rc > 0 ? rc : 0;
-	conn->tx_carry_len = v.iov_len;
+	conn->tx_carry_len = len;
+	return false;
+}
+
+/*
+ * Build the next bare commands side by side in tx_carry, as many as fit:
+ * their bytes, and their number in *@nr.  *@stop once nothing more is
+ * for a poller (SQ empty, or tx_work's turn: then kicked).
+ */
+static u32 soft_poll_tx_fill(struct soft_conn *conn, u32 *nr, bool *stop)
+{
+	struct nvmetcp_wqe wqe;
+	u32 len = 0, n;
+
+	while (sizeof(conn->tx_carry) - len >= NTP_TX_CMD_BARE) {
+		enum soft_take got = soft_poll_tx_take(conn, &wqe);
+
+		if (got == SOFT_TAKE_NONE)
+			goto stop;
+		/* OTHER and a failed start are tx_work's to finish. */
+		n = got == SOFT_TAKE_WQE ?
+			soft_poll_tx_build(conn, &wqe, conn->tx_carry + len) : 0;
+		if (!n) {
+			set_bit(SOFT_TX_KICK, &conn->tx_flags);
+			goto stop;
+		}
+		len += n;
+		(*nr)++;
+	}
+	return len;
+stop:
+	*stop = true;
+	return len;
 }
 
 /*
  * From a poller inside its RCU read-side section, polling allowed: send
- * the bare commands queued on a poll queue's connection.  Anything else
- * is left to tx_work; a socket or send side that is busy is left to the
- * next poll (or to tx_work, which is sending).
+ * the bare commands queued on a poll queue's connection, a batch per
+ * socket call.  Anything else is left to tx_work; a socket or send side
+ * that is busy is left to the next poll (or to tx_work, which is
+ * sending).
  */
 void soft_poll_tx(struct soft_conn *conn)
 {
-	struct nvmetcp_wqe wqe;
-	int budget = SOFT_TX_BUDGET;
+	int batches = SOFT_TX_BUDGET / SOFT_POLL_TX_BATCH;
+	bool stop = false;
 	struct sock *sk;
 
 	/* Lockless first look: an empty SQ costs nothing. */
@@ -172,17 +221,11 @@ void soft_poll_tx(struct soft_conn *conn)
 	sk = conn->sock->sk;
 	if (!spin_trylock_bh(&sk->sk_lock.slock))
 		goto release;
-	while (!sock_owned_by_user(sk) && soft_poll_sends(conn) &&
-	       budget-- > 0) {
-		enum soft_take got = soft_poll_tx_take(conn, &wqe);
+	while (!stop && batches-- > 0 && !sock_owned_by_user(sk) &&
+	       soft_poll_sends(conn)) {
+		u32 nr = 0, len = soft_poll_tx_fill(conn, &nr, &stop);
 
-		if (got == SOFT_TAKE_NONE)
-			break;
-		/* A carry or an error is tx_work's to finish, as is OTHER. */
-		if (got == SOFT_TAKE_WQE)
-			soft_poll_tx_cmd(conn, sk, &wqe);
-		if (got == SOFT_TAKE_OTHER || conn->tx_carry_len ||
-		    conn->tx_poll_err) {
+		if (len && !soft_poll_tx_send(conn, sk, len, nr)) {
 			set_bit(SOFT_TX_KICK, &conn->tx_flags);
 			break;
 		}

@@ -305,7 +305,8 @@ static bool soft_null_io(struct soft_conn *conn, struct soft_task *task,
 
 /*
  * Start a read or write task and read its command capsule into @hdr
- * (NTP_TX_HDR_MAX bytes), for tx_work and for a poller (soft_poll_tx.c).
+ * (the first NTP_CMD_HLEN bytes), for tx_work and for a poller
+ * (soft_poll_tx.c, whose batch slots hold NTP_TX_CMD_BARE bytes).
  */
 int soft_tx_cmd_start(struct soft_conn *conn, struct soft_task *task,
 		      const struct e5_nvmetcp_task_context *ctx, u8 type,

@@ -20,6 +20,12 @@ t_assert offload_stack_setup
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 
 t_cleanup host_disconnect
+# Cleanups run after the modules are gone too: a knob that went with them
+# needs no reset.
+knob_off() {
+	local f=/sys/kernel/debug/qed_nvmetcp/soft-lo/$1
+	[ ! -e "$f" ] || echo 0 >"$f"
+}
 # The keep-alive outlasts the stall_rx below, which holds the admin queue's
 # responses too.
 t_assert host_connect tcp_offload --nr-io-queues=1 --nr-poll-queues=1 \
@@ -39,7 +45,7 @@ t_assert test "$(wq_order)" = "normal normal highpri "
 # With the engine's rx_work stalled, only the pollers themselves
 # (soft_poll_conn()) can receive the poll queue's PDUs.
 echo 1 >/sys/kernel/debug/qed_nvmetcp/soft-lo/stall_rx
-t_cleanup sh -c 'echo 0 >/sys/kernel/debug/qed_nvmetcp/soft-lo/stall_rx'
+t_cleanup knob_off stall_rx
 t_timed fio fio --name=poll --filename="$HOST_NS" --ioengine=io_uring --hipri \
 	--direct=1 --rw=randwrite --bsrange=4k-256k --size=16m --iodepth=16 \
 	--verify=crc32c --do_verify=1 --verify_fatal=1 \
@@ -72,7 +78,7 @@ t_pass "polled read commands sent by the pollers"
 # its doorbell's tx_late fires.  If it never did, fio would hang: the
 # timeout bounds it.
 echo 1 >/sys/kernel/debug/qed_nvmetcp/soft-lo/no_poll_tx
-t_cleanup sh -c 'echo 0 >/sys/kernel/debug/qed_nvmetcp/soft-lo/no_poll_tx'
+t_cleanup knob_off no_poll_tx
 sent0=$(engine_conn_sum tx_polled)
 late0=$(engine_conn_sum tx_late)
 t_timed fio-late timeout 120 fio --name=latesend --filename="$HOST_NS" \

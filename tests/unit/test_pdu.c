@@ -99,6 +99,12 @@ static void test_build_cmd(void)
 	/* no data, no padding whatever CPDA says */
 	n = ntp_build_cmd(pdu, sqe, 0, false, false, 31);
 	CHECK(n == 72 && pdu[3] == 0 && ntp_get32(pdu + 4) == 72);
+	/* ... and nothing written past NTP_TX_CMD_BARE (the pollers' batches) */
+	memset(pdu, 0xee, sizeof(pdu));
+	n = ntp_build_cmd(pdu, sqe, 0, true, true, 31);
+	CHECK(n == NTP_TX_CMD_BARE && ntp_get32(pdu + 4) == NTP_TX_CMD_BARE);
+	for (i = NTP_TX_CMD_BARE; i < NTP_TX_HDR_MAX; i++)
+		CHECK(pdu[i] == 0xee);
 }
 
 static void test_build_h2c(void)
