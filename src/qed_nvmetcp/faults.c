@@ -41,7 +41,7 @@ static int conns_show(struct seq_file *m, void *v)
 		conn = se->conns[i];
 		if (!conn)
 			continue;
-		seq_printf(m, "%u %s sq_prod %u sq_cons %u cq %u src_port %u dst_port %u hdgst %d ddgst %d tx_lent %llu tx_copied %llu tx_polled %llu tx_late %llu rx_polled %llu wq %s\n",
+		seq_printf(m, "%u %s sq_prod %u sq_cons %u cq %u src_port %u dst_port %u hdgst %d ddgst %d tx_lent %llu tx_copied %llu tx_polled %llu tx_poll_calls %llu tx_late %llu rx_polled %llu wq %s\n",
 			   i, soft_state_names[conn->state],
 			   READ_ONCE(conn->sq_prod), READ_ONCE(conn->sq_cons),
 			   conn->params.default_cq, conn->params.src.port,
@@ -49,6 +49,7 @@ static int conns_show(struct seq_file *m, void *v)
 			   READ_ONCE(conn->tx_lent),
 			   READ_ONCE(conn->tx_copied),
 			   READ_ONCE(conn->tx_polled),
+			   READ_ONCE(conn->tx_poll_calls),
 			   READ_ONCE(conn->tx_late_runs),
 			   READ_ONCE(conn->rx_polled),
 			   conn->wq == soft_wq ? "highpri" : "normal");

@@ -198,6 +198,8 @@ enum soft_rx_state {
  * @tx_flags:	SOFT_TX_OWNED: tx_work or a poller owns the send side;
  *		SOFT_TX_KICK: tx_work found it owned (soft_poll_tx.c)
  * @tx_polled:	command PDUs sent by pollers (soft_poll_tx())
+ * @tx_poll_calls: socket calls that sent them (fewer than @tx_polled
+ *		when pollers batch)
  * @tx_carry, @tx_carry_off, @tx_carry_len: the command PDUs a poller
  *		builds side by side and sends with one call; what the socket
  *		did not take waits there and tx_work sends it first
@@ -246,6 +248,7 @@ struct soft_conn {
 	bool tx_by_poller;
 	unsigned long tx_flags;
 	u64 tx_polled;
+	u64 tx_poll_calls;
 	u8 tx_carry[SOFT_POLL_TX_BATCH * NTP_TX_CMD_BARE];
 	u16 tx_carry_off;
 	u16 tx_carry_len;

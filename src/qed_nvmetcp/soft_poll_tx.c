@@ -158,6 +158,7 @@ static bool soft_poll_tx_send(struct soft_conn *conn, struct sock *sk,
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &v, 1, len);
 	lockdep_assert_held(&sk->sk_lock.slock);
 	rc = tcp_sendmsg_locked(sk, &msg, len);
+	WRITE_ONCE(conn->tx_poll_calls, conn->tx_poll_calls + 1);
 	/* The PDUs are of one length: count those the socket took whole. */
 	if (rc > 0)
 		WRITE_ONCE(conn->tx_polled, conn->tx_polled + rc / (len / nr));

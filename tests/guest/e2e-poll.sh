@@ -5,11 +5,11 @@
 # description: qedn poll queues: connect with one default and one poll queue,
 #   io_uring polled (hipri) fio write+verify passes with the engine's
 #   rx_work stalled (stall_rx), so received by the poller itself; polled
-#   read commands sent by the pollers (engine counter), or by the tx_late
-#   fallback when pollers may not send (no_poll_tx); a TCP reset of the
-#   poll queue's connection during polled fio is recovered from; then 10
-#   connect/disconnect cycles leave no controller and the modules unload
-#   cleanly.
+#   read commands sent by the pollers (engine counter), several per socket
+#   call when fio submits a batch, or by the tx_late fallback when pollers
+#   may not send (no_poll_tx); a TCP reset of the poll queue's connection
+#   during polled fio is recovered from; then 10 connect/disconnect cycles
+#   leave no controller and the modules unload cleanly.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -72,6 +72,24 @@ sent=$(($(engine_conn_sum tx_polled) - sent0))
 t_log "pollers sent $sent of 1024 polled read commands"
 t_assert test "$sent" -ge 768
 t_pass "polled read commands sent by the pollers"
+
+# Batching: fio hands 8 reads to one io_uring_enter() before it polls, so
+# the poller finds several commands queued and sends them side by side
+# with one socket call per SOFT_POLL_TX_BATCH.  One call per PDU means the
+# batching is gone.
+sent0=$(engine_conn_sum tx_polled)
+calls0=$(engine_conn_sum tx_poll_calls)
+t_timed fio-batch fio --name=pollbatch --filename="$HOST_NS" \
+	--ioengine=io_uring --hipri --direct=1 --rw=randread --bs=4k --size=4m \
+	--iodepth=8 --iodepth_batch_submit=8 --iodepth_batch_complete_min=8 \
+	--norandommap --output="$NTO_RESULTS/fio-batch.log"
+t_assert grep -q 'err= 0' "$NTO_RESULTS/fio-batch.log"
+sent=$(($(engine_conn_sum tx_polled) - sent0))
+calls=$(($(engine_conn_sum tx_poll_calls) - calls0))
+t_log "batched submits: pollers sent $sent of 1024 reads in $calls socket calls"
+t_assert test "$sent" -ge 768
+t_assert test $((2 * calls)) -le "$sent"
+t_pass "pollers send queued commands in batches"
 
 # The fallback for nobody sending from a poller: with no_poll_tx the
 # pollers still poll but send nothing, so every command must go out when
