@@ -198,8 +198,8 @@ enum soft_rx_state {
  * @tx_flags:	SOFT_TX_OWNED: tx_work or a poller owns the send side;
  *		SOFT_TX_KICK: tx_work found it owned (soft_poll_tx.c)
  * @tx_polled:	command PDUs sent by pollers (soft_poll_tx())
- * @tx_poll_calls: socket calls that sent them (fewer than @tx_polled
- *		when pollers batch)
+ * @tx_poll_calls: socket calls pollers made to send them (fewer than
+ *		@tx_polled when pollers batch)
  * @tx_carry, @tx_carry_off, @tx_carry_len: the command PDUs a poller
  *		builds side by side and sends with one call; what the socket
  *		did not take waits there and tx_work sends it first

@@ -31,20 +31,23 @@ conns=/sys/kernel/debug/qed_nvmetcp/soft-lo/conns
 threads() {
 	local f line
 	for f in /proc/[0-9]*/task/[0-9]*/stat; do
-		read -r line <"$f" 2>/dev/null && echo "$line"
+		read -r line 2>/dev/null <"$f" && echo "$line"
 	done >"$NTO_RESULTS/$1"
 }
 
 # run TAG: the workload on $HOST_NS; thread CPU over 3 s from 3 s in.
 run() {
 	local tag=$1
+	local sampler
 	( sleep 3; threads "$tag.threads0"; sleep 3; threads "$tag.threads1" ) &
+	sampler=$!
 	fio --name=polltail --filename="$HOST_NS" --ioengine=io_uring --hipri \
 		--direct=1 --rw=randread --bs=4k --iodepth=32 --numjobs=2 \
 		--norandommap --time_based --runtime="$runtime" --ramp_time=2 \
 		--output-format=json --output="$NTO_RESULTS/$tag.json" \
-		--write_lat_log="$NTO_RESULTS/$tag" --log_avg_msec=0 || return 1
-	wait
+		--write_lat_log="$NTO_RESULTS/$tag" --log_avg_msec=0 ||
+		{ kill "$sampler" 2>/dev/null; return 1; }
+	wait "$sampler"
 	python3 "$NTO_REPO/bench/poll_tail.py" "$tag" "$NTO_RESULTS"
 }
 
