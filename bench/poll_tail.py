@@ -18,7 +18,9 @@ import os
 import re
 import sys
 
-PCTS = ("50.000000", "90.000000", "99.000000", "99.900000")
+# fio's percentile keys, with the names printed for them
+PCTS = (("p50", "50.000000"), ("p90", "90.000000"), ("p99", "99.000000"),
+        ("p99.9", "99.900000"))
 
 
 def job_lines(tag, d):
@@ -27,8 +29,7 @@ def job_lines(tag, d):
     for i, job in enumerate(jobs, 1):
         rd = job["read"]
         p = rd["clat_ns"]["percentile"]
-        pct = " ".join("p%s %.0f" % (k.split(".")[0] if k.endswith(".000000") else k.rstrip("0"),
-                                     p[k] / 1000) for k in PCTS)
+        pct = " ".join("%s %.0f" % (name, p[key] / 1000) for name, key in PCTS)
         print("%s job %d: iops %.0f mean %.0f us, %s (us)"
               % (tag, i, rd["iops"], rd["clat_ns"]["mean"] / 1000, pct))
 
